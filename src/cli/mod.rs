@@ -1,0 +1,133 @@
+//! The command line: clap definitions, one file per command group. Turns flags into domain
+//! requests once, calls `practice`, and renders the answer as text or `--json`. No rules here.
+
+mod chat;
+mod dev;
+pub mod output;
+mod session;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::coach::builtin::BuiltinCoach;
+use crate::config::Paths;
+use crate::practice::Practice;
+use crate::store::Store;
+
+const ABOUT: &str = "Rehearse interviews, meetings, pitches, sales calls and presentations against a coach, \
+get scored feedback, and watch yourself improve. Works offline out of the box.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  prapp session new --type interview --subtype behavioral --agenda \"Backend role at a fintech\"
+  prapp chat 0193a5b2 --message \"In my last role I led the migration of ...\"
+  prapp session complete 0193a5b2
+  prapp session list --status completed --json
+
+Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider unavailable.
+Environment: PRAPP_HOME (data dir), NO_COLOR.";
+
+#[derive(Debug, Parser)]
+#[command(name = "prapp", about = ABOUT, after_help = AFTER_HELP, disable_version_flag = true)]
+pub struct Cli {
+    /// Where prapp keeps its database [env: PRAPP_HOME] [default: the platform data dir]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Print the version and the data and config dirs in use
+    #[arg(short = 'V', long)]
+    pub version: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start, list, show and manage practice sessions
+    #[command(subcommand)]
+    Session(session::SessionCmd),
+    /// Answer the coach: interactively, with --message, or from stdin
+    Chat(chat::ChatArgs),
+    /// Developer tools (seeding data for benchmarks)
+    #[command(hide = true, subcommand)]
+    Dev(dev::DevCmd),
+}
+
+/// Everything a command needs: the resolved paths, the open store and the coach.
+pub struct Ctx {
+    pub paths: Paths,
+    pub store: Store,
+    pub coach: BuiltinCoach,
+}
+
+impl Ctx {
+    fn open(paths: Paths) -> crate::Result<Ctx> {
+        let store = Store::open(&paths.data_dir)?;
+        Ok(Ctx {
+            paths,
+            store,
+            coach: BuiltinCoach,
+        })
+    }
+
+    pub fn practice(&self) -> crate::Result<Practice<'_>> {
+        Practice::local(&self.store, &self.coach)
+    }
+}
+
+/// Runs the parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.color {
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+        ColorWhen::Auto => {}
+    }
+    let paths = Paths::resolve(cli.data_dir)?;
+    if cli.version {
+        let mut out = output::stdout();
+        writeln!(out, "prapp {}", env!("CARGO_PKG_VERSION"))?;
+        writeln!(out, "data dir:   {}", paths.data_dir.display())?;
+        writeln!(out, "config dir: {}", paths.config_dir.display())?;
+        return Ok(0);
+    }
+    let Some(command) = cli.command else {
+        let mut out = output::stdout();
+        writeln!(
+            out,
+            "{}",
+            <Cli as clap::CommandFactory>::command()
+                .render_help()
+                .ansi()
+        )?;
+        return Ok(0);
+    };
+    let ctx = Ctx::open(paths)?;
+    match command {
+        Command::Session(cmd) => session::run(&ctx, cmd),
+        Command::Chat(args) => chat::run(&ctx, args),
+        Command::Dev(cmd) => dev::run(&ctx, cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_definition_is_valid() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

@@ -1,0 +1,136 @@
+//! How the CLI shows things to people: styles (which anstream strips when piped or under
+//! NO_COLOR), tables, transcripts, and JSON for scripts.
+
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::{ChatMessage, Role, Session};
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const COACH: Style = AnsiColor::Cyan.on_default().bold();
+pub const YOU: Style = AnsiColor::Green.on_default().bold();
+pub const OK: Style = AnsiColor::Green.on_default();
+pub const WARN: Style = AnsiColor::Yellow.on_default();
+
+pub type Out = anstream::AutoStream<io::StdoutLock<'static>>;
+
+pub fn stdout() -> Out {
+    anstream::AutoStream::auto(io::stdout().lock())
+}
+
+/// `text` in `style`; the stream decides whether escapes reach the terminal.
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+pub fn json<T: Serialize>(out: &mut impl Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// The width to wrap human output at: the terminal's, or none when piped.
+pub fn wrap_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| (w as usize).clamp(20, 120))
+}
+
+pub fn short_id(s: &Session) -> String {
+    s.session_id.to_string()[..13].to_string()
+}
+
+pub fn local_time(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Cuts `s` to `max` display columns, with an ellipsis when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.width() <= max {
+        return one_line;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in one_line.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Display width of a cell, not counting colour escapes.
+fn cell_width(s: &str) -> usize {
+    anstream::adapter::strip_str(s).to_string().width()
+}
+
+/// A plain table: a bold header row, columns padded by display width, two spaces apart.
+pub fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(cell_width(c));
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let last = cells.len() - 1;
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    c
+                } else {
+                    let pad = widths[i] - cell_width(&c);
+                    format!("{c}{}", " ".repeat(pad))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let head = line(header.iter().map(|h| h.to_string()).collect());
+    writeln!(out, "{}", paint(BOLD, head))?;
+    for r in rows {
+        writeln!(out, "{}", line(r.clone()))?;
+    }
+    Ok(())
+}
+
+pub fn speaker(role: Role) -> String {
+    match role {
+        Role::Ai => paint(COACH, "Coach"),
+        Role::User => paint(YOU, "You"),
+    }
+}
+
+/// One message as a labelled, wrapped block.
+pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> io::Result<()> {
+    writeln!(out, "{}", speaker(m.role))?;
+    let indent = "  ";
+    for para in m.content.lines() {
+        match width {
+            Some(w) => {
+                let opts = textwrap::Options::new(w.saturating_sub(2).max(10))
+                    .initial_indent(indent)
+                    .subsequent_indent(indent);
+                for l in textwrap::wrap(para, opts) {
+                    writeln!(out, "{l}")?;
+                }
+            }
+            None => writeln!(out, "{indent}{para}")?,
+        }
+    }
+    writeln!(out)
+}

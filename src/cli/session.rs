@@ -1,0 +1,343 @@
+//! `prapp session …`
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+
+use super::output::{self, BOLD, DIM, OK, paint};
+use super::{Ctx, chat};
+use crate::domain::{MAX_ROLE_CONTEXT_CHARS, Session, SessionSetup, SessionStatus};
+use crate::error::Error;
+use crate::store::ListFilter;
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// Start a practice session and open the chat
+    #[command(
+        after_help = "Example:\n  prapp session new --type interview --subtype behavioral \\\n      --agenda \"Senior backend role at a fintech\" --tone challenging --context-file cv.md\n\nSee also: prapp chat, prapp session list"
+    )]
+    New(NewArgs),
+    /// List sessions, newest first (archived ones with --status archived)
+    #[command(
+        after_help = "Example:\n  prapp session list --status completed --type interview --json"
+    )]
+    List(ListArgs),
+    /// Show a session's setup and full transcript
+    #[command(after_help = "Example:\n  prapp session show 0193a5b2 --json")]
+    Show(IdArgs),
+    /// Change a session's status (setup → in_progress, any → archived, archived → back)
+    #[command(
+        after_help = "Example:\n  prapp session status 0193a5b2 in_progress\n\nSee also: prapp session complete, prapp session archive"
+    )]
+    Status(StatusArgs),
+    /// Archive a session (nothing is erased; restore with `session status <id> <previous>`)
+    #[command(after_help = "Example:\n  prapp session archive 0193a5b2")]
+    Archive(IdArgs),
+    /// Complete a session (needs at least 3 turns)
+    #[command(after_help = "Example:\n  prapp session complete 0193a5b2")]
+    Complete(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to rehearse: interview, corporate, pitch, sales, presentation, other
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub preparation_type: String,
+    /// The kind of meeting, e.g. behavioral, technical, system-design, seed, discovery
+    #[arg(short = 's', long)]
+    pub subtype: Option<String>,
+    /// What the session is about, woven into the coach's questions
+    #[arg(short = 'a', long)]
+    pub agenda: Option<String>,
+    /// How the coach should come across: friendly, formal, challenging…
+    #[arg(long)]
+    pub tone: Option<String>,
+    /// Role or CV context, as text
+    #[arg(long, conflicts_with = "context_file")]
+    pub context: Option<String>,
+    /// Role or CV context, read from a file (Markdown or text)
+    #[arg(long, value_name = "FILE")]
+    pub context_file: Option<PathBuf>,
+    /// Don't open the chat; just print the new session
+    #[arg(long)]
+    pub no_chat: bool,
+    /// Print the new session as JSON (implies --no-chat)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only sessions with this status: setup, in_progress, completed, archived
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only sessions of this preparation type
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub preparation_type: Option<String>,
+    /// How many sessions a page holds
+    #[arg(short = 'n', long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
+    /// Which page to show (1 is the newest)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+    /// Show every session on one page
+    #[arg(long, conflicts_with_all = ["limit", "page"])]
+    pub all: bool,
+    /// Print the page as JSON, in the contract's shape
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// Session id, or a unique prefix of one
+    pub id: String,
+    /// Print the session as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Session id, or a unique prefix of one
+    pub id: String,
+    /// The new status: in_progress or archived (or, for an archived session, its previous one)
+    pub status: String,
+    /// Print the session as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
+    let practice = ctx.practice()?;
+    let mut out = output::stdout();
+    match cmd {
+        SessionCmd::New(args) => {
+            let role_context = match (&args.context, &args.context_file) {
+                (Some(text), _) => Some(text.clone()),
+                (None, Some(path)) => Some(read_context(path)?),
+                (None, None) => None,
+            };
+            let setup = SessionSetup {
+                preparation_type: Some(args.preparation_type.parse().map_err(Error::from)?),
+                meeting_subtype: args.subtype,
+                agenda: args.agenda,
+                tone: args.tone,
+                role_context,
+            };
+            let session = practice.create(&setup)?;
+            if args.json {
+                output::json(&mut out, &session)?;
+                return Ok(0);
+            }
+            print_header(&mut out, &session)?;
+            if let Some(m) = session.messages().first() {
+                output::message(&mut out, m, output::wrap_width())?;
+            }
+            let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+            if interactive && !args.no_chat {
+                drop(out);
+                return chat::interactive(&practice, session.session_id);
+            }
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    DIM,
+                    format!(
+                        "Answer with: prapp chat {} --message \"…\"  (or pipe your answer into it)",
+                        output::short_id(&session)
+                    )
+                )
+            )?;
+        }
+        SessionCmd::List(args) => {
+            let filter = ListFilter {
+                status: args
+                    .status
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(Error::from)?,
+                preparation_type: args
+                    .preparation_type
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(Error::from)?,
+                page: args.page as usize,
+                page_size: (!args.all).then_some(args.limit as usize),
+            };
+            let page = practice.list(&filter)?;
+            if args.json {
+                output::json(&mut out, &page)?;
+                return Ok(0);
+            }
+            if page.sessions.is_empty() {
+                let hint = if page.total == 0 {
+                    "no sessions yet — start one with `prapp session new --type interview`"
+                } else {
+                    "no sessions on this page — try a lower --page"
+                };
+                writeln!(std::io::stderr(), "{hint}")?;
+                return Ok(0);
+            }
+            let rows: Vec<Vec<String>> = page
+                .sessions
+                .iter()
+                .map(|s| {
+                    vec![
+                        output::short_id(s),
+                        s.preparation_type.to_string(),
+                        s.meeting_subtype.clone().unwrap_or_default(),
+                        status_cell(s.status),
+                        s.turn_count.to_string(),
+                        s.evaluation_summary
+                            .map(|e| format!("{:.1}", e.overall_score))
+                            .unwrap_or_else(|| "–".into()),
+                        output::local_time(&s.created_at),
+                        output::truncate(s.agenda.as_deref().unwrap_or(""), 40),
+                    ]
+                })
+                .collect();
+            output::table(
+                &mut out,
+                &[
+                    "ID", "TYPE", "SUBTYPE", "STATUS", "TURNS", "SCORE", "CREATED", "AGENDA",
+                ],
+                &rows,
+            )?;
+            let shown_to = (page.page - 1) * page.page_size + page.sessions.len();
+            if shown_to < page.total || page.page > 1 {
+                writeln!(
+                    std::io::stderr(),
+                    "{}",
+                    paint(
+                        DIM,
+                        format!(
+                            "showing {}–{} of {} — --page N, --limit N or --all for more",
+                            shown_to - page.sessions.len() + 1,
+                            shown_to,
+                            page.total
+                        )
+                    )
+                )?;
+            }
+        }
+        SessionCmd::Show(args) => {
+            let session = practice.show(practice.resolve(&args.id)?)?;
+            if args.json {
+                output::json(&mut out, &session)?;
+                return Ok(0);
+            }
+            print_header(&mut out, &session)?;
+            let width = output::wrap_width();
+            for m in session.messages() {
+                output::message(&mut out, m, width)?;
+            }
+        }
+        SessionCmd::Status(args) => {
+            let to: SessionStatus = args.status.parse().map_err(Error::from)?;
+            let session = practice.set_status(practice.resolve(&args.id)?, to)?;
+            done(
+                &mut out,
+                &session,
+                args.json,
+                &format!("is now {}", session.status),
+            )?;
+        }
+        SessionCmd::Archive(args) => {
+            let session = practice.archive(practice.resolve(&args.id)?)?;
+            done(
+                &mut out,
+                &session,
+                args.json,
+                "is archived — nothing was erased; `prapp session list --status archived` shows it",
+            )?;
+        }
+        SessionCmd::Complete(args) => {
+            let session = practice.complete(practice.resolve(&args.id)?)?;
+            done(
+                &mut out,
+                &session,
+                args.json,
+                &format!("is completed after {} turns", session.turn_count),
+            )?;
+        }
+    }
+    Ok(0)
+}
+
+fn read_context(path: &PathBuf) -> Result<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::io(format!("cannot read --context-file {}", path.display()), e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Input(format!(
+            "--context-file {} is not UTF-8 text — export it as Markdown or plain text",
+            path.display()
+        ))
+    })?;
+    let len = text.trim().chars().count();
+    if len > MAX_ROLE_CONTEXT_CHARS {
+        return Err(Error::Input(format!(
+            "--context-file {} is too long: {len} characters, the limit is {MAX_ROLE_CONTEXT_CHARS} — keep the relevant part",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(text)
+}
+
+fn status_cell(s: SessionStatus) -> String {
+    match s {
+        SessionStatus::Completed => paint(OK, s),
+        SessionStatus::Archived => paint(DIM, s),
+        _ => s.to_string(),
+    }
+}
+
+fn print_header(out: &mut impl Write, s: &Session) -> Result<()> {
+    let kind = match &s.meeting_subtype {
+        Some(sub) => format!("{} · {}", s.preparation_type, sub),
+        None => s.preparation_type.to_string(),
+    };
+    writeln!(out, "{} {}", paint(BOLD, "Session"), s.session_id)?;
+    let mut field =
+        |name: &str, value: &str| writeln!(out, "  {} {value}", paint(DIM, format!("{name:<8}")));
+    field("type", &kind)?;
+    field("status", &status_cell(s.status))?;
+    if let Some(t) = &s.tone {
+        field("tone", t)?;
+    }
+    if let Some(a) = &s.agenda {
+        field("agenda", &output::truncate(a, 100))?;
+    }
+    if let Some(c) = &s.role_context {
+        field(
+            "context",
+            &format!(
+                "{} characters: {}",
+                c.chars().count(),
+                output::truncate(c, 60)
+            ),
+        )?;
+    }
+    field("turns", &format!("{} (3 needed to complete)", s.turn_count))?;
+    if let Some(e) = s.evaluation_summary {
+        field("score", &format!("{:.1} / 10", e.overall_score))?;
+    }
+    field("created", &output::local_time(&s.created_at))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn done(out: &mut impl Write, s: &Session, json: bool, what: &str) -> Result<()> {
+    if json {
+        output::json(out, s)?;
+    } else {
+        writeln!(out, "Session {} {what}", output::short_id(s)).context("writing output")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The contract's types and the rules that hold whatever face drives them.
+//!
+//! Plain data and pure functions only: no I/O, no SQL, no terminal. Field names follow
+//! `../shared/CONTRACT.md` exactly so the CLI's `--json` and the server speak the same shapes.
+
+mod session;
+mod types;
+
+pub use session::*;
+pub use types::*;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The clock everything in prapp stamps with: UTC, microsecond precision, so timestamps written to
+/// the store and read back compare equal.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Errors of the rules themselves: every face maps these to its own shape (a stderr line, a status
+/// bar message, a JSON `detail`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{field} is empty — write something to send")]
+    Empty { field: &'static str },
+    #[error("{field} is too long: {len} characters, the limit is {max} — shorten it")]
+    TooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+    #[error("the session is {status}, so it takes no new messages{hint}")]
+    NotInProgress { status: SessionStatus, hint: String },
+    #[error(
+        "the session needs at least {min} turns to be completed, has {has} — answer {left} more question{plural}"
+    )]
+    TooFewTurns {
+        min: usize,
+        has: usize,
+        left: usize,
+        plural: &'static str,
+    },
+    #[error("cannot move a session from {from} to {to}{hint}")]
+    Transition {
+        from: SessionStatus,
+        to: SessionStatus,
+        hint: &'static str,
+    },
+}

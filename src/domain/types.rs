@@ -1,0 +1,247 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A message's `content` after trimming: 1..=8000 characters.
+pub const MAX_MESSAGE_CHARS: usize = 8000;
+/// Text fields of the setup (subtype, agenda, tone).
+pub const MAX_SETUP_CHARS: usize = 4000;
+/// The role/CV context a user may paste or load from a file.
+pub const MAX_ROLE_CONTEXT_CHARS: usize = 20000;
+/// A session can be completed once it has this many turns.
+pub const MIN_TURNS_TO_COMPLETE: usize = 3;
+
+/// What the user is rehearsing for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreparationType {
+    Interview,
+    Corporate,
+    Pitch,
+    Sales,
+    Presentation,
+    Other,
+}
+
+impl PreparationType {
+    pub const ALL: [PreparationType; 6] = [
+        Self::Interview,
+        Self::Corporate,
+        Self::Pitch,
+        Self::Sales,
+        Self::Presentation,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Interview => "interview",
+            Self::Corporate => "corporate",
+            Self::Pitch => "pitch",
+            Self::Sales => "sales",
+            Self::Presentation => "presentation",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for PreparationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The one-line message for a value that is not one of a fixed set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} '{given}' — valid: {valid}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub given: String,
+    pub valid: String,
+}
+
+impl FromStr for PreparationType {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == wanted)
+            .ok_or_else(|| UnknownValue {
+                what: "preparation type",
+                given: s.to_string(),
+                valid: Self::ALL.map(|t| t.as_str()).join(", "),
+            })
+    }
+}
+
+/// Where a session is in its life. `setup → in_progress → completed`, anything `→ archived`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Setup,
+    InProgress,
+    Completed,
+    Archived,
+}
+
+impl SessionStatus {
+    pub const ALL: [SessionStatus; 4] = [
+        Self::Setup,
+        Self::InProgress,
+        Self::Completed,
+        Self::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// How far along the life cycle a status is; sync keeps the furthest.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Setup => 0,
+            Self::InProgress => 1,
+            Self::Completed => 2,
+            Self::Archived => 3,
+        }
+    }
+}
+
+impl fmt::Display for SessionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SessionStatus {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == wanted)
+            .ok_or_else(|| UnknownValue {
+                what: "status",
+                given: s.to_string(),
+                valid: Self::ALL.map(|t| t.as_str()).join(", "),
+            })
+    }
+}
+
+/// Who wrote a message: the coach (`ai`) or the person practising (`user`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Ai,
+    User,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ai => "ai",
+            Self::User => "user",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ai" => Ok(Self::Ai),
+            "user" => Ok(Self::User),
+            _ => Err(UnknownValue {
+                what: "role",
+                given: s.to_string(),
+                valid: "ai, user".into(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatMessage {
+    pub message_id: Uuid,
+    pub role: Role,
+    pub content: String,
+    pub timestamp: DateTime<Utc>,
+}
+
+/// What the user asks for when starting a session, validated by [`SessionSetup::validate`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SessionSetup {
+    pub preparation_type: Option<PreparationType>,
+    pub meeting_subtype: Option<String>,
+    pub agenda: Option<String>,
+    pub tone: Option<String>,
+    pub role_context: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSummary {
+    pub overall_score: f64,
+}
+
+/// A practice session as the contract shapes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub preparation_type: PreparationType,
+    pub meeting_subtype: Option<String>,
+    pub agenda: Option<String>,
+    pub tone: Option<String>,
+    pub role_context: Option<String>,
+    pub status: SessionStatus,
+    /// Absent in list answers, which leave the transcript out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<ChatMessage>>,
+    pub turn_count: usize,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub evaluation_summary: Option<EvaluationSummary>,
+}
+
+impl Session {
+    pub fn messages(&self) -> &[ChatMessage] {
+        self.transcript.as_deref().unwrap_or_default()
+    }
+}
+
+/// One page of sessions, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionPage {
+    pub sessions: Vec<Session>,
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub user_id: Uuid,
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub is_activated: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The answer to sending a message: both sides of the turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnReply {
+    pub user_message: ChatMessage,
+    pub ai_message: ChatMessage,
+    pub turn_number: usize,
+}

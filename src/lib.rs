@@ -1,0 +1,16 @@
+//! prapp: a terminal-first practice coach. Rehearse interviews, meetings, pitches, sales calls and
+//! presentations against a coach, get scored feedback, and watch yourself improve.
+//!
+//! Data flows one way: faces (`cli`) → use cases (`practice`) → engines (`coach`) and `store` →
+//! `domain`. Nothing reaches upward.
+
+pub mod cli;
+pub mod coach;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod practice;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Result};

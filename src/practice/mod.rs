@@ -1,0 +1,195 @@
+//! The use cases: create, send a message, complete, archive, set status, list, show. Each face
+//! (CLI, TUI, server) calls these and nothing below them, so the rules live here once.
+
+use uuid::Uuid;
+
+use crate::coach::{Coach, CoachError, Sink, bank};
+use crate::domain::{
+    self, PreparationType, Role, Session, SessionPage, SessionSetup, SessionStatus, TurnReply, User,
+};
+use crate::error::{Error, Result};
+use crate::store::{ListFilter, Store};
+
+pub struct Practice<'a> {
+    store: &'a Store,
+    coach: &'a dyn Coach,
+    user: User,
+}
+
+impl<'a> Practice<'a> {
+    /// Use cases for this machine's local user (created on first run).
+    pub fn local(store: &'a Store, coach: &'a dyn Coach) -> Result<Self> {
+        let user = store.local_user()?;
+        Ok(Practice { store, coach, user })
+    }
+
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    pub fn coach(&self) -> &dyn Coach {
+        self.coach
+    }
+
+    /// Starts a session: validates the setup, resolves the subtype against the question banks,
+    /// and stores the session with the coach's opening message in one transaction.
+    pub fn create(&self, setup: &SessionSetup) -> Result<Session> {
+        let setup = setup.validate()?;
+        let preparation_type = setup.preparation_type.ok_or_else(|| {
+            Error::Input(format!(
+                "a preparation type is needed — one of {}",
+                PreparationType::ALL.map(|t| t.as_str()).join(", ")
+            ))
+        })?;
+        let subtype = bank::bank(preparation_type).subtype(setup.meeting_subtype.as_deref())?;
+        let now = domain::now();
+        let mut session = Session {
+            session_id: Uuid::now_v7(),
+            user_id: self.user.user_id,
+            preparation_type,
+            meeting_subtype: Some(subtype.name.clone()),
+            agenda: setup.agenda,
+            tone: setup.tone,
+            role_context: setup.role_context,
+            status: SessionStatus::InProgress,
+            transcript: Some(Vec::new()),
+            turn_count: 0,
+            created_at: now,
+            updated_at: now,
+            completed_at: None,
+            evaluation_summary: None,
+        };
+        let opening = self
+            .coach
+            .respond(&session, &mut |_| true)
+            .map_err(|e| Error::Coach(e.to_string()))?;
+        session.transcript = Some(vec![domain::ChatMessage {
+            message_id: Uuid::now_v7(),
+            role: Role::Ai,
+            content: opening,
+            timestamp: domain::now(),
+        }]);
+        self.store.insert_session(&session)?;
+        Ok(session)
+    }
+
+    /// A full id or a unique prefix of one.
+    pub fn resolve(&self, id: &str) -> Result<Uuid> {
+        self.store.resolve_session_id(self.user.user_id, id)
+    }
+
+    pub fn show(&self, id: Uuid) -> Result<Session> {
+        Ok(self.store.session(self.user.user_id, id)?.session)
+    }
+
+    pub fn list(&self, filter: &ListFilter) -> Result<SessionPage> {
+        self.store.list_sessions(self.user.user_id, filter)
+    }
+
+    /// Sends the user's answer and gets the coach's reply. The answer is stored first, in its own
+    /// transaction, so a coach that fails or is cancelled loses nothing: [`Practice::retry`] asks
+    /// again.
+    pub fn send(&self, id: Uuid, content: &str, sink: Sink<'_>) -> Result<TurnReply> {
+        let content = domain::validate_message(content)?;
+        let current = self.store.session(self.user.user_id, id)?.session;
+        domain::ensure_accepts_messages(current.status)?;
+        let (user_message, _) = self.store.append_message(
+            self.user.user_id,
+            id,
+            Role::User,
+            &content,
+            SessionStatus::InProgress,
+        )?;
+        self.answer(id, user_message, sink)
+    }
+
+    /// Answers the user's last message again: after a failed or cancelled reply, or to
+    /// regenerate one.
+    pub fn retry(&self, id: Uuid, sink: Sink<'_>) -> Result<TurnReply> {
+        let session = self.store.session(self.user.user_id, id)?.session;
+        domain::ensure_accepts_messages(session.status)?;
+        let last = session.messages().last().cloned();
+        match last {
+            Some(m) if m.role == Role::User => self.answer(id, m, sink),
+            _ => Err(Error::Input(
+                "the coach has already answered your last message — send a new one".into(),
+            )),
+        }
+    }
+
+    fn answer(
+        &self,
+        id: Uuid,
+        user_message: domain::ChatMessage,
+        sink: Sink<'_>,
+    ) -> Result<TurnReply> {
+        let session = self.store.session(self.user.user_id, id)?.session;
+        let reply = self.coach.respond(&session, sink).map_err(|e| match e {
+            CoachError::Cancelled => Error::Input(
+                "the reply was cancelled — your message is saved; retry to get an answer".into(),
+            ),
+            CoachError::Failed(msg) => Error::Coach(msg),
+        })?;
+        let (ai_message, turn_number) = self.store.append_message(
+            self.user.user_id,
+            id,
+            Role::Ai,
+            &reply,
+            SessionStatus::InProgress,
+        )?;
+        Ok(TurnReply {
+            user_message,
+            ai_message,
+            turn_number,
+        })
+    }
+
+    /// Completes a session in progress with at least the minimum number of turns, and activates
+    /// the user on their first completion.
+    pub fn complete(&self, id: Uuid) -> Result<Session> {
+        let session = self.store.session(self.user.user_id, id)?.session;
+        domain::ensure_completable(session.status, session.turn_count)?;
+        let now = domain::now();
+        if !self.store.update_status(
+            self.user.user_id,
+            id,
+            session.status,
+            SessionStatus::Completed,
+            None,
+            Some(now),
+        )? {
+            return Err(changed_meanwhile());
+        }
+        self.store.activate_user(self.user.user_id)?;
+        self.show(id)
+    }
+
+    /// PATCH semantics of the contract: `setup → in_progress`, any → `archived`, `archived →` the
+    /// status it had before.
+    pub fn set_status(&self, id: Uuid, to: SessionStatus) -> Result<Session> {
+        let row = self.store.session(self.user.user_id, id)?;
+        let from = row.session.status;
+        let target = domain::patch_status(from, row.previous_status, to)?;
+        if target != from {
+            let previous = (target == SessionStatus::Archived).then_some(from);
+            if !self
+                .store
+                .update_status(self.user.user_id, id, from, target, previous, None)?
+            {
+                return Err(changed_meanwhile());
+            }
+        }
+        self.show(id)
+    }
+
+    /// Soft delete: the session is archived, never erased.
+    pub fn archive(&self, id: Uuid) -> Result<Session> {
+        self.set_status(id, SessionStatus::Archived)
+    }
+}
+
+fn changed_meanwhile() -> Error {
+    Error::Input(
+        "the session was changed by another prapp meanwhile — run the command again".into(),
+    )
+}
