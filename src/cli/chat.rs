@@ -128,11 +128,11 @@ pub fn interactive(practice: &Practice<'_>, id: Uuid) -> Result<i32> {
                     );
                     break;
                 }
-                Err(e) => eprintln!("{}", paint(WARN, format!("prapp: {e}"))),
+                Err(e) => anstream::eprintln!("{}", paint(WARN, format!("prapp: {e}"))),
             },
             answer => {
                 if let Err(e) = stream_reply(practice, id, Some(answer)) {
-                    eprintln!("{}", paint(WARN, format!("prapp: {e}")));
+                    anstream::eprintln!("{}", paint(WARN, format!("prapp: {e}")));
                 }
             }
         }

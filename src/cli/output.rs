@@ -23,6 +23,11 @@ pub fn stdout() -> Out {
     anstream::AutoStream::auto(io::stdout().lock())
 }
 
+/// Diagnostics and hints: stderr, with colour only when stderr itself is a terminal.
+pub fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
+    anstream::AutoStream::auto(io::stderr().lock())
+}
+
 /// `text` in `style`; the stream decides whether escapes reach the terminal.
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")

@@ -181,7 +181,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 } else {
                     "no sessions on this page — try a lower --page"
                 };
-                writeln!(std::io::stderr(), "{hint}")?;
+                writeln!(output::stderr(), "{hint}")?;
                 return Ok(0);
             }
             let rows: Vec<Vec<String>> = page
@@ -212,7 +212,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             let shown_to = (page.page - 1) * page.page_size + page.sessions.len();
             if shown_to < page.total || page.page > 1 {
                 writeln!(
-                    std::io::stderr(),
+                    output::stderr(),
                     "{}",
                     paint(
                         DIM,

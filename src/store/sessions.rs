@@ -159,8 +159,9 @@ impl Store {
             args.push(t.as_str().into());
             cond.push_str(&format!(" AND s.preparation_type = ?{}", args.len()));
         }
+        // The same condition on the trigger-kept counts (whose columns share the names).
         let total: i64 = self.conn().query_row(
-            &format!("SELECT COUNT(*) FROM sessions s WHERE {cond}"),
+            &format!("SELECT COALESCE(SUM(n), 0) FROM session_counts s WHERE {cond}"),
             rusqlite::params_from_iter(&args),
             |r| r.get(0),
         )?;
@@ -169,8 +170,16 @@ impl Store {
             Some(size) => (size as i64, ((page - 1) * size) as i64),
             None => (-1, 0),
         };
+        // Name the index: without statistics SQLite would walk the date index and filter, which
+        // is slow for a rare type/status on a large store.
+        let index = match (f.status, f.preparation_type) {
+            (Some(_), Some(_)) => "sessions_by_user_type_status",
+            (None, Some(_)) => "sessions_by_user_type",
+            (Some(_), None) => "sessions_by_user_status",
+            (None, None) => "sessions_by_user_created",
+        };
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {SESSION_COLS} FROM sessions s
+            "SELECT {SESSION_COLS} FROM sessions s INDEXED BY {index}
              LEFT JOIN evaluations e ON e.session_id = s.session_id
              WHERE {cond} ORDER BY s.created_at DESC, s.session_id DESC LIMIT {limit} OFFSET {offset}"
         ))?;
