@@ -9,6 +9,7 @@ pub mod coach;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod eval;
 pub mod practice;
 pub mod store;
 pub mod text;

@@ -126,6 +126,19 @@ pub fn has_number(text: &str) -> bool {
             .any(|w| NUMBER_WORDS.contains(&w.as_str()))
 }
 
+/// How many figures the text has: tokens with a digit, and number words.
+pub fn count_numbers(text: &str) -> usize {
+    const NUMBER_WORDS: &[&str] = &[
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million",
+        "billion", "half", "double", "doubled", "tripled", "twice", "percent", "dozen",
+    ];
+    words(text)
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&w.as_str()))
+        .count()
+}
+
 /// A fragment of `text` around its first occurrence of `phrase` (whole words), `max_words` long,
 /// taken from the original text so it can be quoted as the user wrote it.
 pub fn quote_around(text: &str, phrase: &str, max_words: usize) -> Option<String> {

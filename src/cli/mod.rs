@@ -3,6 +3,7 @@
 
 mod chat;
 mod dev;
+mod evaluate;
 pub mod output;
 mod session;
 
@@ -63,6 +64,8 @@ pub enum Command {
     Session(session::SessionCmd),
     /// Answer the coach: interactively, with --message, or from stdin
     Chat(chat::ChatArgs),
+    /// Evaluate many sessions at once: every completed one, or transcript files
+    Evaluate(evaluate::EvaluateArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
         Command::Chat(args) => chat::run(&ctx, args),
+        Command::Evaluate(args) => evaluate::batch(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
     }
 }

@@ -139,3 +139,82 @@ pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> i
     }
     writeln!(out)
 }
+
+/// A 0–10 score as a bar of 20 cells with eighth-block precision, coloured by level.
+pub fn score_bar(score: f64) -> String {
+    const CELLS: usize = 20;
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = ((score.clamp(0.0, 10.0) / 10.0) * (CELLS * 8) as f64).round() as usize;
+    let mut bar = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        bar.push(PARTS[eighths % 8]);
+    }
+    let width = bar.chars().count();
+    let style = score_style(score);
+    format!(
+        "{}{}",
+        paint(style, bar),
+        paint(DIM, "·".repeat(CELLS - width))
+    )
+}
+
+pub fn score_style(score: f64) -> Style {
+    match score {
+        s if s >= 7.0 => AnsiColor::Green.on_default(),
+        s if s >= 5.0 => AnsiColor::Yellow.on_default(),
+        _ => AnsiColor::Red.on_default(),
+    }
+}
+
+/// Wraps a paragraph to the terminal with an indent (no wrapping when piped).
+pub fn paragraph(
+    out: &mut impl Write,
+    text: &str,
+    indent: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    match width {
+        Some(w) => {
+            let opts = textwrap::Options::new(w.saturating_sub(1).max(20))
+                .initial_indent(indent)
+                .subsequent_indent(indent);
+            for l in textwrap::wrap(text, opts) {
+                writeln!(out, "{l}")?;
+            }
+        }
+        None => writeln!(out, "{indent}{text}")?,
+    }
+    Ok(())
+}
+
+/// A list item with a hanging indent.
+pub fn bullet(
+    out: &mut impl Write,
+    mark: &str,
+    text: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    match width {
+        Some(w) => {
+            let hang = " ".repeat(mark.width() + 3);
+            let first = format!("  {mark} ");
+            let opts = textwrap::Options::new(w.saturating_sub(1).max(20))
+                .initial_indent(&first)
+                .subsequent_indent(&hang);
+            for l in textwrap::wrap(text, opts) {
+                writeln!(out, "{l}")?;
+            }
+        }
+        None => writeln!(out, "  {mark} {text}")?,
+    }
+    Ok(())
+}
+
+/// Quotes a CSV field when it needs it.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

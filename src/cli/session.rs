@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
 use super::output::{self, BOLD, DIM, OK, paint};
-use super::{Ctx, chat};
+use super::{Ctx, chat, evaluate};
 use crate::domain::{MAX_ROLE_CONTEXT_CHARS, Session, SessionSetup, SessionStatus};
 use crate::error::Error;
 use crate::store::ListFilter;
@@ -36,8 +36,30 @@ pub enum SessionCmd {
     #[command(after_help = "Example:\n  prapp session archive 0193a5b2")]
     Archive(IdArgs),
     /// Complete a session (needs at least 3 turns)
-    #[command(after_help = "Example:\n  prapp session complete 0193a5b2")]
+    #[command(
+        after_help = "Example:\n  prapp session complete 0193a5b2\n\nSee also: prapp session evaluate"
+    )]
     Complete(IdArgs),
+    /// Evaluate a completed session on six dimensions (stored; once unless --force)
+    #[command(
+        after_help = "Example:\n  prapp session evaluate 0193a5b2\n\nSee also: prapp session evaluation, prapp evaluate"
+    )]
+    Evaluate(EvaluateArgs),
+    /// Show a session's stored evaluation
+    #[command(after_help = "Example:\n  prapp session evaluation 0193a5b2 --json")]
+    Evaluation(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Session id, or a unique prefix of one
+    pub id: String,
+    /// Evaluate again even if an evaluation is stored (replaces it)
+    #[arg(long)]
+    pub force: bool,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +278,14 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 args.json,
                 "is archived — nothing was erased; `prapp session list --status archived` shows it",
             )?;
+        }
+        SessionCmd::Evaluate(args) => {
+            drop(out);
+            return evaluate::one(&practice, &args.id, true, args.force, args.json);
+        }
+        SessionCmd::Evaluation(args) => {
+            drop(out);
+            return evaluate::one(&practice, &args.id, false, false, args.json);
         }
         SessionCmd::Complete(args) => {
             let session = practice.complete(practice.resolve(&args.id)?)?;

@@ -3,9 +3,11 @@
 //! Plain data and pure functions only: no I/O, no SQL, no terminal. Field names follow
 //! `../shared/CONTRACT.md` exactly so the CLI's `--json` and the server speak the same shapes.
 
+mod evaluation;
 mod session;
 mod types;
 
+pub use evaluation::*;
 pub use session::*;
 pub use types::*;
 
@@ -40,6 +42,10 @@ pub enum RuleError {
         left: usize,
         plural: &'static str,
     },
+    #[error(
+        "the session is {status}, not completed — complete it first with `prapp session complete <id>`"
+    )]
+    NotCompleted { status: SessionStatus },
     #[error("cannot move a session from {from} to {to}{hint}")]
     Transition {
         from: SessionStatus,

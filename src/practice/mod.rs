@@ -3,24 +3,49 @@
 
 use uuid::Uuid;
 
+pub mod import;
+
 use crate::coach::{Coach, CoachError, Sink, bank};
 use crate::domain::{
-    self, PreparationType, Role, Session, SessionPage, SessionSetup, SessionStatus, TurnReply, User,
+    self, Assessment, Evaluation, PreparationType, Role, RuleError, Session, SessionPage,
+    SessionSetup, SessionStatus, TurnReply, User,
 };
 use crate::error::{Error, Result};
+use crate::eval::heuristic::HeuristicEvaluator;
+use crate::eval::{EvalError, EvalInput, Evaluator};
 use crate::store::{ListFilter, Store};
 
 pub struct Practice<'a> {
     store: &'a Store,
     coach: &'a dyn Coach,
+    judge: &'a dyn Evaluator,
     user: User,
+}
+
+/// What evaluating a session did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    pub evaluation: Evaluation,
+    /// False when the stored evaluation was returned as it was (no `force`).
+    pub created: bool,
 }
 
 impl<'a> Practice<'a> {
     /// Use cases for this machine's local user (created on first run).
     pub fn local(store: &'a Store, coach: &'a dyn Coach) -> Result<Self> {
         let user = store.local_user()?;
-        Ok(Practice { store, coach, user })
+        Ok(Practice {
+            store,
+            coach,
+            judge: &HeuristicEvaluator,
+            user,
+        })
+    }
+
+    /// Uses another judge for evaluations (the built-in heuristic one is the default).
+    pub fn with_judge(mut self, judge: &'a dyn Evaluator) -> Self {
+        self.judge = judge;
+        self
     }
 
     pub fn user(&self) -> &User {
@@ -185,6 +210,87 @@ impl<'a> Practice<'a> {
     /// Soft delete: the session is archived, never erased.
     pub fn archive(&self, id: Uuid) -> Result<Session> {
         self.set_status(id, SessionStatus::Archived)
+    }
+}
+
+impl Practice<'_> {
+    /// Evaluates a completed session and stores the evaluation; once per session unless `force`.
+    pub fn evaluate(&self, id: Uuid, force: bool) -> Result<Evaluated> {
+        let session = self.show(id)?;
+        if session.status != domain::SessionStatus::Completed {
+            return Err(RuleError::NotCompleted {
+                status: session.status,
+            }
+            .into());
+        }
+        if !force && let Some(existing) = self.store.evaluation(self.user.user_id, id)? {
+            return Ok(Evaluated {
+                evaluation: existing,
+                created: false,
+            });
+        }
+        let assessment = self.assess(&session)?;
+        Ok(Evaluated {
+            evaluation: self.record(&session, assessment)?,
+            created: true,
+        })
+    }
+
+    /// The judge in use, for callers that assess many sessions in parallel.
+    pub fn judge(&self) -> &dyn Evaluator {
+        self.judge
+    }
+
+    /// Stores an assessment of a stored session as its evaluation (replacing any earlier one).
+    pub fn record(&self, session: &Session, assessment: Assessment) -> Result<Evaluation> {
+        let evaluation = Evaluation::new(
+            session.session_id,
+            self.user.user_id,
+            session.preparation_type,
+            assessment,
+        );
+        self.store.save_evaluation(&evaluation)?;
+        Ok(evaluation)
+    }
+
+    /// Judges a session without storing anything (batch evaluation of files).
+    pub fn assess(&self, session: &Session) -> Result<Assessment> {
+        self.judge
+            .evaluate(&EvalInput::of(session))
+            .map_err(|e| match e {
+                EvalError::NoUserTurns => Error::Input(e.to_string()),
+                EvalError::Failed(msg) => Error::Coach(msg),
+            })
+    }
+
+    /// The stored evaluation of a session.
+    pub fn evaluation(&self, id: Uuid) -> Result<Evaluation> {
+        let session = self.show(id)?;
+        self.store
+            .evaluation(self.user.user_id, id)?
+            .ok_or_else(|| {
+                let short = &session.session_id.to_string()[..13];
+                Error::NotFound(match session.status {
+                    domain::SessionStatus::Completed => format!(
+                        "session {short} has no evaluation yet — run `prapp session evaluate {short}`"
+                    ),
+                    status => format!(
+                        "session {short} has no evaluation: it is {status}; complete it, then `prapp session evaluate {short}`"
+                    ),
+                })
+            })
+    }
+
+    /// Completed sessions that have not been evaluated yet, oldest first.
+    pub fn unevaluated(&self) -> Result<Vec<Uuid>> {
+        self.store.unevaluated_completed(self.user.user_id)
+    }
+
+    /// Stores an already judged session (imported from a file) with its evaluation.
+    pub fn import(&self, mut session: Session, assessment: Assessment) -> Result<Evaluation> {
+        session.user_id = self.user.user_id;
+        self.store.insert_session(&session)?;
+        self.record(&session, assessment)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Every query is scoped by `user_id`: the same store serves one local user on a laptop and many
 //! users behind `prapp serve`.
 
+mod evaluations;
 mod sessions;
 mod users;
 

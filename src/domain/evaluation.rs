@@ -1,0 +1,246 @@
+//! Evaluation types of the contract: six dimensions, scores 0.0..=10.0 with one decimal.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{PreparationType, UnknownValue};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    ClarityStructure,
+    RelevanceFocus,
+    ConfidenceDelivery,
+    LanguageQuality,
+    ToneAlignment,
+    Engagement,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 6] = [
+        Self::ClarityStructure,
+        Self::RelevanceFocus,
+        Self::ConfidenceDelivery,
+        Self::LanguageQuality,
+        Self::ToneAlignment,
+        Self::Engagement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClarityStructure => "clarity_structure",
+            Self::RelevanceFocus => "relevance_focus",
+            Self::ConfidenceDelivery => "confidence_delivery",
+            Self::LanguageQuality => "language_quality",
+            Self::ToneAlignment => "tone_alignment",
+            Self::Engagement => "engagement",
+        }
+    }
+
+    /// How people say it: "Clarity & structure".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ClarityStructure => "Clarity & structure",
+            Self::RelevanceFocus => "Relevance & focus",
+            Self::ConfidenceDelivery => "Confidence & delivery",
+            Self::LanguageQuality => "Language quality",
+            Self::ToneAlignment => "Tone alignment",
+            Self::Engagement => "Engagement",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == wanted || d.as_str().split('_').next() == Some(&wanted))
+            .ok_or_else(|| UnknownValue {
+                what: "dimension",
+                given: s.to_string(),
+                valid: Self::ALL.map(|d| d.as_str()).join(", "),
+            })
+    }
+}
+
+/// Rounds a score to the contract's one decimal, within 0..=10.
+pub fn round_score(x: f64) -> f64 {
+    if x.is_nan() {
+        return 0.0;
+    }
+    (x.clamp(0.0, 10.0) * 10.0).round() / 10.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scores {
+    pub clarity_structure: f64,
+    pub relevance_focus: f64,
+    pub confidence_delivery: f64,
+    pub language_quality: f64,
+    pub tone_alignment: f64,
+    pub engagement: f64,
+}
+
+impl Scores {
+    pub fn from_array(a: [f64; 6]) -> Scores {
+        Scores {
+            clarity_structure: a[0],
+            relevance_focus: a[1],
+            confidence_delivery: a[2],
+            language_quality: a[3],
+            tone_alignment: a[4],
+            engagement: a[5],
+        }
+    }
+
+    pub fn to_array(&self) -> [f64; 6] {
+        [
+            self.clarity_structure,
+            self.relevance_focus,
+            self.confidence_delivery,
+            self.language_quality,
+            self.tone_alignment,
+            self.engagement,
+        ]
+    }
+
+    pub fn get(&self, d: Dimension) -> f64 {
+        self.to_array()[d.index()]
+    }
+
+    /// Every score rounded to one decimal within 0..=10.
+    pub fn rounded(&self) -> Scores {
+        Scores::from_array(self.to_array().map(round_score))
+    }
+
+    /// Dimensions from the lowest score to the highest; ties in the contract's order.
+    pub fn ascending(&self) -> Vec<(Dimension, f64)> {
+        let mut v: Vec<(Dimension, f64)> =
+            Dimension::ALL.iter().map(|&d| (d, self.get(d))).collect();
+        v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        v
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImprovementArea {
+    pub dimension: Dimension,
+    pub current_level: f64,
+    pub suggestion: String,
+    pub priority: Priority,
+}
+
+/// A quote from the user's own words and what it shows about a dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub dimension: Dimension,
+    pub quote: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatorInfo {
+    /// "heuristic" or "llm".
+    pub engine: String,
+    pub model: Option<String>,
+}
+
+/// What an evaluator concludes about a transcript, before it is tied to a stored session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub universal_scores: Scores,
+    pub overall_score: f64,
+    pub summary: String,
+    pub strengths: Vec<String>,
+    pub improvement_areas: Vec<ImprovementArea>,
+    pub practice_suggestions: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub evaluator: EvaluatorInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub evaluation_id: Uuid,
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub preparation_type: PreparationType,
+    pub universal_scores: Scores,
+    pub overall_score: f64,
+    pub summary: String,
+    pub strengths: Vec<String>,
+    pub improvement_areas: Vec<ImprovementArea>,
+    pub practice_suggestions: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub evaluator: EvaluatorInfo,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Evaluation {
+    pub fn new(
+        session_id: Uuid,
+        user_id: Uuid,
+        preparation_type: PreparationType,
+        a: Assessment,
+    ) -> Evaluation {
+        Evaluation {
+            evaluation_id: Uuid::now_v7(),
+            session_id,
+            user_id,
+            preparation_type,
+            universal_scores: a.universal_scores,
+            overall_score: a.overall_score,
+            summary: a.summary,
+            strengths: a.strengths,
+            improvement_areas: a.improvement_areas,
+            practice_suggestions: a.practice_suggestions,
+            evidence: a.evidence,
+            evaluator: a.evaluator,
+            created_at: super::now(),
+        }
+    }
+}
