@@ -4,6 +4,7 @@
 //! Data flows one way: faces (`cli`) → use cases (`practice`) → engines (`coach`) and `store` →
 //! `domain`. Nothing reaches upward.
 
+pub mod analytics;
 pub mod cli;
 pub mod coach;
 pub mod config;
@@ -13,5 +14,6 @@ pub mod eval;
 pub mod practice;
 pub mod store;
 pub mod text;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -1,16 +1,15 @@
 //! `prapp chat <id>`: one answer from --message or stdin, or an interactive loop on a terminal.
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 
 use anyhow::Result;
 use clap::Args;
 use uuid::Uuid;
 
 use super::Ctx;
-use super::output::{self, DIM, WARN, paint};
-use crate::domain::{Role, TurnReply};
+use super::output;
+use crate::domain::TurnReply;
 use crate::error::Error;
-use crate::practice::Practice;
 
 #[derive(Debug, Args)]
 #[command(
@@ -36,7 +35,9 @@ pub fn run(ctx: &Ctx, args: ChatArgs) -> Result<i32> {
     let message = match (args.retry, args.message) {
         (true, _) => None,
         (false, Some(m)) => Some(m),
-        (false, None) if io::stdin().is_terminal() => return interactive(&practice, id),
+        (false, None) if io::stdin().is_terminal() && io::stdout().is_terminal() => {
+            return interactive(ctx, id);
+        }
         (false, None) => {
             let mut text = String::new();
             io::stdin()
@@ -74,85 +75,8 @@ pub fn run(ctx: &Ctx, args: ChatArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// A simple line-by-line practice loop for terminals.
-pub fn interactive(practice: &Practice<'_>, id: Uuid) -> Result<i32> {
-    let session = practice.show(id)?;
-    let mut out = output::stdout();
-    let width = output::wrap_width();
-    writeln!(
-        out,
-        "{}",
-        paint(
-            DIM,
-            "Type your answer and press Enter. /done completes the session, /quit (or Ctrl-D) leaves."
-        )
-    )?;
-    match session.messages().last() {
-        Some(m) if m.role == Role::User => {
-            writeln!(
-                out,
-                "{}",
-                paint(DIM, "Your last answer is still waiting for the coach:")
-            )?;
-            output::message(&mut out, m, width)?;
-            drop(out);
-            stream_reply(practice, id, None)?;
-            out = output::stdout();
-        }
-        Some(m) => output::message(&mut out, m, width)?,
-        None => {}
-    }
-    drop(out);
-    let stdin = io::stdin();
-    let mut line = String::new();
-    loop {
-        {
-            let mut out = output::stdout();
-            write!(out, "{} ", output::speaker(Role::User) + " ›")?;
-            out.flush()?;
-        }
-        line.clear();
-        if stdin.lock().read_line(&mut line)? == 0 {
-            println!();
-            break;
-        }
-        match line.trim() {
-            "" => continue,
-            "/quit" | "/exit" | "/q" => break,
-            "/done" | "/complete" => match practice.complete(id) {
-                Ok(s) => {
-                    println!(
-                        "Session {} is completed after {} turns.",
-                        output::short_id(&s),
-                        s.turn_count
-                    );
-                    break;
-                }
-                Err(e) => anstream::eprintln!("{}", paint(WARN, format!("prapp: {e}"))),
-            },
-            answer => {
-                if let Err(e) = stream_reply(practice, id, Some(answer)) {
-                    anstream::eprintln!("{}", paint(WARN, format!("prapp: {e}")));
-                }
-            }
-        }
-    }
+/// The practice screen on this session.
+pub fn interactive(ctx: &Ctx, id: Uuid) -> Result<i32> {
+    crate::tui::run(&ctx.paths.data_dir, crate::tui::Start::Chat(id))?;
     Ok(0)
-}
-
-fn stream_reply(practice: &Practice<'_>, id: Uuid, answer: Option<&str>) -> crate::Result<()> {
-    let mut out = output::stdout();
-    let _ = writeln!(out, "{}", output::speaker(Role::Ai));
-    let _ = write!(out, "  ");
-    let mut sink = |piece: &str| {
-        let _ = out.write_all(piece.as_bytes());
-        let _ = out.flush();
-        true
-    };
-    let result = match answer {
-        Some(a) => practice.send(id, a, &mut sink).map(|_| ()),
-        None => practice.retry(id, &mut sink).map(|_| ()),
-    };
-    let _ = writeln!(out, "\n");
-    result
 }

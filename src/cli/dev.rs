@@ -1,4 +1,5 @@
-//! Hidden developer commands: seeding a data dir with many sessions for benchmarks.
+//! Hidden developer commands: seeding a data dir with many sessions (and, for the analytics
+//! benchmark and demos, their evaluations) for benchmarks.
 
 use std::io::Write;
 
@@ -8,7 +9,11 @@ use clap::{Args, Subcommand};
 use uuid::Uuid;
 
 use super::{Ctx, output};
-use crate::domain::{self, ChatMessage, PreparationType, Role, Session, SessionStatus};
+use crate::analytics::priority_for;
+use crate::domain::{
+    self, ChatMessage, Evaluation, EvaluatorInfo, ImprovementArea, PreparationType, Role, Scores,
+    Session, SessionStatus, round_score,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum DevCmd {
@@ -24,16 +29,31 @@ pub struct SeedArgs {
     /// Turns per session
     #[arg(long, default_value_t = 3)]
     pub turns: usize,
+    /// Complete and evaluate every session, with synthetic scores that improve over time and
+    /// engagement drills in the second half
+    #[arg(long)]
+    pub evaluated: bool,
+    /// Spread the sessions evenly over the last N days (default: one a minute, from a year ago)
+    #[arg(long, value_name = "N")]
+    pub span_days: Option<u32>,
 }
 
 pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
     let DevCmd::Seed(args) = cmd;
     let user = ctx.store.local_user()?;
-    let start = domain::now() - Duration::days(365);
+    let now = domain::now();
+    let (start, step) = match args.span_days {
+        Some(days) => {
+            let span = Duration::days(i64::from(days));
+            (now - span, span / (args.sessions.max(1) as i32))
+        }
+        None => (now - Duration::days(365), Duration::seconds(60)),
+    };
     let mut batch = Vec::with_capacity(1000);
+    let mut evaluations = Vec::with_capacity(1000);
     for i in 0..args.sessions {
         let t = PreparationType::ALL[i % PreparationType::ALL.len()];
-        let created = start + Duration::seconds(i as i64 * 60);
+        let created = start + step * (i as i32);
         let mut transcript = vec![msg(Role::Ai, "Tell me about yourself.", created)];
         for k in 0..args.turns {
             let at = created + Duration::seconds(10 * (k as i64 + 1));
@@ -44,15 +64,16 @@ pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
             ));
             transcript.push(msg(Role::Ai, "What was your part in it, exactly?", at));
         }
-        batch.push(Session {
+        let drill = args.evaluated && i >= args.sessions / 2 && i % 9 == 0;
+        let session = Session {
             session_id: Uuid::now_v7(),
             user_id: user.user_id,
             preparation_type: t,
-            meeting_subtype: None,
+            meeting_subtype: drill.then(|| "drill-engagement".to_string()),
             agenda: Some(format!("Seeded session {i}")),
             tone: None,
             role_context: None,
-            status: if i % 3 == 0 {
+            status: if args.evaluated || i % 3 == 0 {
                 SessionStatus::Completed
             } else {
                 SessionStatus::InProgress
@@ -61,17 +82,101 @@ pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
             turn_count: args.turns,
             created_at: created,
             updated_at: created,
-            completed_at: None,
+            completed_at: args.evaluated.then(|| created + Duration::minutes(5)),
             evaluation_summary: None,
-        });
+        };
+        if args.evaluated {
+            evaluations.push(synthetic_evaluation(&session, i, args.sessions));
+        }
+        batch.push(session);
+        // One transaction per thousand sessions, and one for their evaluations.
         if batch.len() == 1000 {
             ctx.store.insert_sessions(&batch)?;
+            ctx.store.save_evaluations(&evaluations)?;
             batch.clear();
+            evaluations.clear();
         }
     }
     ctx.store.insert_sessions(&batch)?;
-    writeln!(output::stdout(), "seeded {} sessions", args.sessions)?;
+    ctx.store.save_evaluations(&evaluations)?;
+    writeln!(
+        output::stdout(),
+        "seeded {} sessions{}",
+        args.sessions,
+        if args.evaluated {
+            ", all evaluated"
+        } else {
+            ""
+        }
+    )?;
     Ok(0)
+}
+
+/// A deterministic number in -1.0..=1.0 for session `i` and dimension `d` (splitmix64).
+fn noise(i: usize, d: usize) -> f64 {
+    let mut z = (i as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add((d as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z % 2001) as f64 / 1000.0 - 1.0
+}
+
+/// Scores that start low and improve with `i / n`, engagement more once drills begin halfway;
+/// improvement areas as the built-in evaluator picks them (the three lowest under 7).
+fn synthetic_evaluation(s: &Session, i: usize, n: usize) -> Evaluation {
+    const BASE: [f64; 6] = [5.4, 6.0, 4.8, 6.2, 6.4, 4.4];
+    const GAIN: [f64; 6] = [1.6, 1.0, 2.0, 0.8, 0.6, 1.0];
+    let progress = i as f64 / n.max(1) as f64;
+    let drilled = if i >= n / 2 { 1.2 } else { 0.0 };
+    let scores = Scores::from_array(std::array::from_fn(|d| {
+        let bonus = if d == 5 { drilled } else { 0.0 };
+        round_score(BASE[d] + GAIN[d] * progress + bonus + 0.9 * noise(i, d))
+    }));
+    let overall = round_score(scores.to_array().iter().sum::<f64>() / 6.0);
+    let mut improvement_areas: Vec<ImprovementArea> = scores
+        .ascending()
+        .into_iter()
+        .filter(|&(_, v)| v < 7.0)
+        .take(3)
+        .map(|(d, v)| ImprovementArea {
+            dimension: d,
+            current_level: v,
+            suggestion: format!("Work on {}.", d.label().to_lowercase()),
+            priority: priority_for(v),
+        })
+        .collect();
+    if improvement_areas.is_empty() {
+        let (d, v) = scores.ascending()[0];
+        improvement_areas.push(ImprovementArea {
+            dimension: d,
+            current_level: v,
+            suggestion: format!("Work on {}.", d.label().to_lowercase()),
+            priority: priority_for(v),
+        });
+    }
+    let created_at = (s.created_at + Duration::minutes(10)).min(domain::now());
+    Evaluation {
+        evaluation_id: Uuid::now_v7(),
+        session_id: s.session_id,
+        user_id: s.user_id,
+        preparation_type: s.preparation_type,
+        universal_scores: scores,
+        overall_score: overall,
+        summary: format!("Synthetic evaluation of seeded session {i}."),
+        strengths: vec!["Seeded strength.".into()],
+        improvement_areas,
+        practice_suggestions: vec![
+            "End every answer in your next session with one pertinent question back.".into(),
+        ],
+        evidence: Vec::new(),
+        evaluator: EvaluatorInfo {
+            engine: "seed".into(),
+            model: None,
+        },
+        created_at,
+    }
 }
 
 fn msg(role: Role, content: &str, timestamp: chrono::DateTime<chrono::Utc>) -> ChatMessage {

@@ -1,13 +1,18 @@
 //! The command line: clap definitions, one file per command group. Turns flags into domain
 //! requests once, calls `practice`, and renders the answer as text or `--json`. No rules here.
 
+mod analytics;
+mod chart;
 mod chat;
 mod dev;
+mod drill;
 mod evaluate;
+mod export;
 pub mod output;
+mod plot;
 mod session;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -27,6 +32,7 @@ Examples:
   prapp chat 0193a5b2 --message \"In my last role I led the migration of ...\"
   prapp session complete 0193a5b2
   prapp session list --status completed --json
+  prapp analytics trends            # progress; also: analytics improvements|chart, drill, export
 
 Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider unavailable.
 Environment: PRAPP_HOME (data dir), NO_COLOR.";
@@ -62,10 +68,20 @@ pub enum Command {
     /// Start, list, show and manage practice sessions
     #[command(subcommand)]
     Session(session::SessionCmd),
+    /// Open the practice screen (also what `prapp` alone does on a terminal)
+    #[command(after_help = "Example:\n  prapp tui\n\nSee also: prapp chat, prapp session new")]
+    Tui,
     /// Answer the coach: interactively, with --message, or from stdin
     Chat(chat::ChatArgs),
     /// Evaluate many sessions at once: every completed one, or transcript files
     Evaluate(evaluate::EvaluateArgs),
+    /// Your progress: trends, what to work on next, charts
+    #[command(subcommand)]
+    Analytics(analytics::AnalyticsCmd),
+    /// Start a session aimed at one dimension: your weakest, or the one you name
+    Drill(drill::DrillArgs),
+    /// Export a session (transcript + evaluation) as a Markdown or JSON report
+    Export(export::ExportArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -108,22 +124,30 @@ pub fn run(cli: Cli) -> Result<i32> {
         writeln!(out, "config dir: {}", paths.config_dir.display())?;
         return Ok(0);
     }
-    let Some(command) = cli.command else {
-        let mut out = output::stdout();
-        writeln!(
-            out,
-            "{}",
-            <Cli as clap::CommandFactory>::command()
-                .render_help()
-                .ansi()
-        )?;
-        return Ok(0);
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let command = match cli.command {
+        Some(c) => c,
+        None if interactive => Command::Tui,
+        None => {
+            let help = <Cli as clap::CommandFactory>::command().render_help();
+            writeln!(output::stdout(), "{}", help.ansi())?;
+            return Ok(0);
+        }
     };
     let ctx = Ctx::open(paths)?;
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
+        Command::Tui => {
+            // Make sure the store opens (and say why not) before taking over the terminal.
+            drop(ctx.practice()?);
+            crate::tui::run(&ctx.paths.data_dir, crate::tui::Start::Sessions)?;
+            Ok(0)
+        }
         Command::Chat(args) => chat::run(&ctx, args),
         Command::Evaluate(args) => evaluate::batch(&ctx, args),
+        Command::Analytics(cmd) => analytics::run(&ctx, cmd),
+        Command::Drill(args) => drill::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
     }
 }

@@ -161,7 +161,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
             if interactive && !args.no_chat {
                 drop(out);
-                return chat::interactive(&practice, session.session_id);
+                return chat::interactive(ctx, session.session_id);
             }
             writeln!(
                 out,

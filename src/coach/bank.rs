@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::domain::{PreparationType, UnknownValue};
+use crate::domain::{Dimension, PreparationType, UnknownValue};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +113,127 @@ pub fn followups() -> &'static Followups {
     &FOLLOWUPS
 }
 
+/// A drill: questions that each practise one dimension, played by the coach like a bank's subtype.
+/// A drill session is an ordinary session whose subtype is `drill-<dimension>`.
+#[derive(Debug)]
+pub struct Drill {
+    pub dimension: Dimension,
+    /// The session's agenda when `prapp drill` starts one: says what is drilled.
+    pub agenda: String,
+    /// What to work on, for improvement lists that have no evaluator's suggestion to quote.
+    pub suggestion: String,
+    /// Named `drill-<dimension>`.
+    pub subtype: Subtype,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DrillFile {
+    dimension: Dimension,
+    label: String,
+    description: String,
+    agenda: String,
+    suggestion: String,
+    #[serde(default)]
+    star: bool,
+    openings: Vec<String>,
+    questions: Vec<Question>,
+    closing: String,
+}
+
+const DRILL_SOURCES: [(&str, &str); 6] = [
+    (
+        "clarity_structure",
+        include_str!("../../assets/drills/clarity_structure.toml"),
+    ),
+    (
+        "relevance_focus",
+        include_str!("../../assets/drills/relevance_focus.toml"),
+    ),
+    (
+        "confidence_delivery",
+        include_str!("../../assets/drills/confidence_delivery.toml"),
+    ),
+    (
+        "language_quality",
+        include_str!("../../assets/drills/language_quality.toml"),
+    ),
+    (
+        "tone_alignment",
+        include_str!("../../assets/drills/tone_alignment.toml"),
+    ),
+    (
+        "engagement",
+        include_str!("../../assets/drills/engagement.toml"),
+    ),
+];
+
+/// Every drill subtype starts with this.
+pub const DRILL_PREFIX: &str = "drill-";
+
+// Embedded and checked by tests, like the banks: a parse failure is a build defect.
+#[allow(clippy::panic)]
+static DRILLS: LazyLock<Vec<Drill>> = LazyLock::new(|| {
+    DRILL_SOURCES
+        .iter()
+        .map(|(name, src)| {
+            let f: DrillFile =
+                toml::from_str(src).unwrap_or_else(|e| panic!("assets/drills/{name}.toml: {e}"));
+            Drill {
+                dimension: f.dimension,
+                agenda: f.agenda,
+                suggestion: f.suggestion,
+                subtype: Subtype {
+                    name: drill_subtype(f.dimension),
+                    label: f.label,
+                    description: f.description,
+                    star: f.star,
+                    openings: f.openings,
+                    questions: f.questions,
+                    closing: f.closing,
+                },
+            }
+        })
+        .collect()
+});
+
+pub fn drill(d: Dimension) -> &'static Drill {
+    let drills: &'static [Drill] = &DRILLS;
+    drills
+        .iter()
+        .find(|x| x.dimension == d)
+        .unwrap_or(&drills[0])
+}
+
+/// The subtype of a session that drills `d`: `drill-engagement`, `drill-clarity_structure`.
+pub fn drill_subtype(d: Dimension) -> String {
+    format!("{DRILL_PREFIX}{d}")
+}
+
+/// The dimension a subtype drills, if it is a drill subtype (in any spelling:
+/// `drill-clarity-structure`, `Drill clarity`). `None` for other subtypes; an error for a drill of
+/// something that is not a dimension.
+pub fn drilled_dimension(subtype: &str) -> Result<Option<Dimension>, UnknownValue> {
+    let wanted = slug(subtype);
+    let Some(rest) = wanted.strip_prefix(DRILL_PREFIX) else {
+        return Ok(None);
+    };
+    rest.parse().map(Some).map_err(|_| UnknownValue {
+        what: "drill",
+        given: subtype.to_string(),
+        valid: Dimension::ALL.map(drill_subtype).join(", "),
+    })
+}
+
+/// The subtype a session of type `t` plays: a drill (`drill-<dimension>`, for any type) or one of
+/// the type's bank, or the bank's default when none is given.
+pub fn subtype(t: PreparationType, given: Option<&str>) -> Result<&'static Subtype, UnknownValue> {
+    match given.map(drilled_dimension).transpose()?.flatten() {
+        Some(d) => Ok(&drill(d).subtype),
+        None => bank(t).subtype(given),
+    }
+}
+
 /// Lowercase, words joined by `-`: "System design" and "system_design" both become "system-design".
 fn slug(s: &str) -> String {
     s.trim()
@@ -196,6 +317,72 @@ mod tests {
         let f = followups();
         assert!(f.context.normal.iter().all(|v| v.contains("{quote}")));
         assert!(!f.acknowledge.challenging.is_empty());
+    }
+
+    #[test]
+    fn every_drill_parses_and_targets_its_dimension() {
+        for d in Dimension::ALL {
+            let drill = drill(d);
+            assert_eq!(drill.dimension, d, "assets/drills/{d}.toml");
+            assert_eq!(drill.subtype.name, format!("drill-{d}"));
+            let s = &drill.subtype;
+            assert!(
+                s.questions.len() >= 8,
+                "{d}: {} questions",
+                s.questions.len()
+            );
+            assert!(!s.openings.is_empty() && !s.closing.is_empty(), "{d}");
+            assert!(
+                !drill.agenda.is_empty() && !drill.suggestion.is_empty(),
+                "{d}"
+            );
+            let questions_per_session = PreparationType::ALL
+                .map(|t| bank(t).questions_per_session)
+                .into_iter()
+                .max()
+                .unwrap_or_default();
+            assert!(s.questions.len() >= questions_per_session, "{d}");
+            for text in s
+                .openings
+                .iter()
+                .chain(s.questions.iter().flat_map(|q| [&q.ask, &q.short]))
+                .chain([&s.closing, &drill.agenda, &drill.suggestion])
+            {
+                // A drill's agenda describes the drill, so `{topic}` would read badly.
+                assert!(!text.contains(['{', '}']), "{d}: placeholder in {text}");
+            }
+            for q in &s.questions {
+                assert!(
+                    q.short.len() < q.ask.len(),
+                    "{d}: short is not shorter: {}",
+                    q.short
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn drill_subtypes_resolve_for_every_type_and_bad_ones_are_refused() {
+        for t in PreparationType::ALL {
+            let s = subtype(t, Some("drill-engagement")).unwrap();
+            assert_eq!(s.name, "drill-engagement");
+        }
+        assert_eq!(
+            drilled_dimension("Drill clarity-structure"),
+            Ok(Some(Dimension::ClarityStructure))
+        );
+        assert_eq!(drilled_dimension("behavioral"), Ok(None));
+        let e = subtype(PreparationType::Pitch, Some("drill-charm"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown drill 'drill-charm'") && e.contains("drill-engagement"),
+            "{e}"
+        );
+        assert_eq!(
+            subtype(PreparationType::Pitch, None).map(|s| s.name.as_str()),
+            Ok("seed")
+        );
     }
 
     #[test]

@@ -403,8 +403,8 @@ pub struct Plan {
 
 pub fn plan(session: &Session) -> Plan {
     let bank = bank::bank(session.preparation_type);
-    let subtype = bank
-        .subtype(session.meeting_subtype.as_deref())
+    // A drill (`drill-<dimension>`) takes its questions from assets/drills/, for any type.
+    let subtype = bank::subtype(session.preparation_type, session.meeting_subtype.as_deref())
         .unwrap_or_else(|_| bank.default());
     let challenging = is_challenging(session.tone.as_deref());
     let seed = session.session_id.as_u128();
@@ -744,6 +744,19 @@ mod tests {
             "{:?}",
             p.items
         );
+    }
+
+    #[test]
+    fn a_drill_session_asks_the_drill_questions() {
+        let s = session(PreparationType::Sales, "drill-engagement", None);
+        let p = plan(&s);
+        let drill = &bank::drill(crate::domain::Dimension::Engagement).subtype;
+        assert!(drill.openings.contains(&p.items[0]), "{}", p.items[0]);
+        assert_eq!(p.items.len(), p.bank.questions_per_session);
+        for q in &p.items[1..] {
+            assert!(drill.questions.iter().any(|d| &d.ask == q), "{q}");
+        }
+        assert_eq!(p.closing, drill.closing);
     }
 
     #[test]

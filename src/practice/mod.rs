@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+pub mod analytics;
 pub mod import;
 
 use crate::coach::{Coach, CoachError, Sink, bank};
@@ -66,7 +67,8 @@ impl<'a> Practice<'a> {
                 PreparationType::ALL.map(|t| t.as_str()).join(", ")
             ))
         })?;
-        let subtype = bank::bank(preparation_type).subtype(setup.meeting_subtype.as_deref())?;
+        // Drill subtypes (`drill-<dimension>`) are valid for every type.
+        let subtype = bank::subtype(preparation_type, setup.meeting_subtype.as_deref())?;
         let now = domain::now();
         let mut session = Session {
             session_id: Uuid::now_v7(),
@@ -125,6 +127,8 @@ impl<'a> Practice<'a> {
             &content,
             SessionStatus::InProgress,
         )?;
+        // The answer is stored: the draft it came from is no longer needed.
+        self.store.save_draft(self.user.user_id, id, "")?;
         self.answer(id, user_message, sink)
     }
 
@@ -279,6 +283,20 @@ impl Practice<'_> {
                     ),
                 })
             })
+    }
+
+    /// The answer the user was typing when they last left the session.
+    pub fn draft(&self, id: Uuid) -> Result<Option<String>> {
+        self.store.draft(self.user.user_id, id)
+    }
+
+    pub fn save_draft(&self, id: Uuid, text: &str) -> Result<()> {
+        self.store.save_draft(self.user.user_id, id, text)
+    }
+
+    /// Sessions whose agenda or transcript mentions `query`.
+    pub fn search(&self, query: &str) -> Result<Vec<Uuid>> {
+        self.store.search_sessions(self.user.user_id, query)
     }
 
     /// Completed sessions that have not been evaluated yet, oldest first.

@@ -1,0 +1,186 @@
+//! The practice screen end to end, in a real terminal: tmux runs the real binary, the test types
+//! three answers, completes, evaluates and quits, then checks the screen, the stored session and
+//! that the terminal is back in cooked mode.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
+
+mod util;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use util::Env;
+
+/// A tmux server of our own (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os("PRAPP_SKIP_TMUX").is_some(),
+                "tmux is needed for this test (apt-get install tmux), or set PRAPP_SKIP_TMUX=1"
+            );
+            return None;
+        }
+        Some(Tmux {
+            socket: format!("prapp-test-{}", std::process::id()),
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Types text literally (no key-name interpretation).
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Waits (up to a generous deadline, so a broken build fails instead of hanging) until the
+    /// screen shows `needle`.
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn wait_for_file(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !path.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
+    let Some(tmux) = Tmux::new() else { return };
+    let env = Env::new();
+    let id = env.new_session(&[
+        "--type",
+        "interview",
+        "--subtype",
+        "behavioral",
+        "--agenda",
+        "Backend role at a fintech",
+    ]);
+    let bin = assert_cmd::cargo::cargo_bin("prapp");
+    let stty = env.path("stty.txt");
+    let script = format!(
+        "PRAPP_HOME='{}' PRAPP_TUI_PACE_MS=0 '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
+        env.data_dir().display(),
+        bin.display(),
+        &id[..13],
+        stty.display(),
+        stty.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "32",
+        &script,
+    ]);
+    tmux.wait_for("Your answer");
+
+    let answers = [
+        "At my last company the payments API timed out at peak. My goal was p99 under 300 ms. I led the fix and p99 fell to 240 ms.",
+        "I disagreed with a colleague on the schema, so I wrote a proposal, ran a review, and we shipped it in two weeks.",
+        "I would profile the checkout path first, then move the fraud check to a queue; it cut p99 by 60% last time.",
+    ];
+    for (i, a) in answers.iter().enumerate() {
+        tmux.type_text(a);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(&format!("turns {}/3", i + 1));
+    }
+    // The answers are on screen (wrapped), and the coach replied to each.
+    let screen = tmux.screen();
+    assert!(
+        screen.contains("I would profile the checkout path"),
+        "{screen}"
+    );
+
+    tmux.keys(&["C-d"]);
+    tmux.wait_for("Evaluate it now?");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("Summary");
+    assert!(
+        screen.contains("Overall") && screen.contains("Clarity & structure"),
+        "{screen}"
+    );
+    tmux.keys(&["G"]);
+    tmux.wait_for("Evidence from your answers");
+    tmux.keys(&["q"]);
+    tmux.wait_for("Sessions");
+    tmux.keys(&["q"]);
+
+    let stty_out = wait_for_file(&stty);
+    let code = std::fs::read_to_string(format!("{}.code", stty.display())).unwrap();
+    assert_eq!(code.trim(), "exit=0");
+    // Cooked mode again: canonical input and echo are on.
+    assert!(
+        stty_out.contains(" icanon") && !stty_out.contains("-icanon"),
+        "{stty_out}"
+    );
+    assert!(
+        stty_out.contains(" echo") && !stty_out.contains("-echo "),
+        "{stty_out}"
+    );
+
+    let s = env.json(&["session", "show", &id, "--json"]);
+    assert_eq!(s["status"], "completed");
+    assert_eq!(s["turn_count"], 3);
+    let transcript = s["transcript"].as_array().unwrap();
+    assert_eq!(transcript.len(), 7);
+    for (i, a) in answers.iter().enumerate() {
+        assert_eq!(transcript[1 + 2 * i]["content"], *a);
+    }
+    assert!(s["evaluation_summary"]["overall_score"].is_number());
+}
