@@ -65,7 +65,10 @@ pub enum Effect {
     LoadSessions,
     Search(String),
     Open(Uuid),
-    Send { id: Uuid, text: String },
+    Send {
+        id: Uuid,
+        text: String,
+    },
     Cancel,
     Retry(Uuid),
     Complete(Uuid),
@@ -73,7 +76,15 @@ pub enum Effect {
     ShowEvaluation(Uuid),
     Archive(Uuid),
     Create(SessionSetup),
-    SaveDraft { id: Uuid, text: String },
+    /// Start a drill session on a dimension, in the evaluated session's preparation type.
+    Drill {
+        dimension: crate::domain::Dimension,
+        preparation_type: PreparationType,
+    },
+    SaveDraft {
+        id: Uuid,
+        text: String,
+    },
     Edit(String),
     Quit,
 }
@@ -132,6 +143,9 @@ pub struct ChatView {
     pub last_total: usize,
     pub last_answer: Option<String>,
     pub offer_evaluate: bool,
+    /// The answer sent and not yet answered: if it never reached the store, it goes back into
+    /// the input rather than being lost.
+    pub in_flight: Option<String>,
     /// Wrapped lines per message and width: a frame only wraps what is new.
     pub cache: HashMap<(Uuid, u16), Vec<Line<'static>>>,
 }
@@ -159,6 +173,7 @@ impl ChatView {
             last_total: 0,
             last_answer,
             offer_evaluate: false,
+            in_flight: None,
             cache: HashMap::new(),
         }
     }
@@ -338,9 +353,29 @@ impl App {
                     .messages()
                     .last()
                     .is_some_and(|m| m.role == Role::User);
+                // A send that failed before the answer was stored: give the text back.
+                let lost = self
+                    .chat
+                    .as_mut()
+                    .filter(|c| c.session.session_id == session.session_id)
+                    .and_then(|c| c.in_flight.take())
+                    .filter(|t| {
+                        !session
+                            .messages()
+                            .iter()
+                            .any(|m| m.role == Role::User && m.content == *t)
+                    });
+                let kept_error = lost.is_some();
+                let draft = match (lost, draft) {
+                    (Some(t), None) => Some(t),
+                    (Some(t), Some(d)) => Some(format!("{t}\n{d}")),
+                    (None, d) => d,
+                };
                 self.chat = Some(ChatView::new(session, draft));
                 self.screen = Screen::Chat;
-                self.error = None;
+                if !kept_error {
+                    self.error = None;
+                }
                 self.info = restored.then(|| s::DRAFT_RESTORED.to_string());
                 if awaiting {
                     self.info = Some(
@@ -371,6 +406,7 @@ impl App {
                     }
                     t.push(reply.ai_message);
                     c.session.turn_count = reply.turn_number;
+                    c.in_flight = None;
                 }
                 self.error = None;
                 vec![]
@@ -708,6 +744,7 @@ impl App {
                         c.streaming = Some(String::new());
                         c.scroll = 0;
                         c.last_answer = Some(clean.clone());
+                        c.in_flight = Some(clean.clone());
                         // Show the answer at once; the reply replaces this with the stored copy.
                         c.session.transcript.get_or_insert_default().push(
                             crate::domain::ChatMessage {
@@ -783,6 +820,17 @@ impl App {
                 self.help = true;
                 vec![]
             }
+            KeyCode::Char('d') => match &self.evaluation {
+                Some((session, e)) => {
+                    let (dimension, _) = e.universal_scores.ascending()[0];
+                    self.working = Some("starting a drill…");
+                    vec![Effect::Drill {
+                        dimension,
+                        preparation_type: session.preparation_type,
+                    }]
+                }
+                None => vec![],
+            },
             _ => vec![],
         }
     }
@@ -1025,6 +1073,48 @@ mod tests {
         });
         let e = app.error.as_deref().unwrap();
         assert!(e.contains("connection reset") && e.contains("saved"), "{e}");
+    }
+
+    #[test]
+    fn a_send_that_never_reached_the_store_puts_the_text_back() {
+        let mut app = in_chat();
+        type_text(&mut app, "My answer.");
+        app.handle(key(KeyCode::Enter));
+        let effects = app.handle(Event::ReplyFailed {
+            message: "database is locked".into(),
+            cancelled: false,
+        });
+        assert_eq!(effects, [Effect::Open(Uuid::from_u128(42))]);
+        // The reload does not have the answer: it goes back into the input.
+        app.handle(Event::Opened {
+            session: session(vec![msg(Role::Ai, "Tell me about yourself.")]),
+            draft: None,
+        });
+        assert_eq!(app.chat.as_ref().unwrap().text(), "My answer.");
+        assert!(app.error.as_deref().unwrap().contains("database is locked"));
+    }
+
+    #[test]
+    fn d_on_the_evaluation_starts_a_drill_on_the_weakest_dimension() {
+        let mut app = App::new("built-in");
+        let s = session(vec![
+            msg(Role::Ai, "Q"),
+            msg(Role::User, "Um, I guess, sort of."),
+        ]);
+        let a = crate::eval::heuristic::evaluate(&crate::eval::EvalInput::of(&s)).unwrap();
+        let weakest = a.universal_scores.ascending()[0].0;
+        let e = crate::domain::Evaluation::new(s.session_id, s.user_id, s.preparation_type, a);
+        app.handle(Event::Evaluated {
+            session: s,
+            evaluation: e,
+        });
+        assert_eq!(
+            app.handle(key(KeyCode::Char('d'))),
+            [Effect::Drill {
+                dimension: weakest,
+                preparation_type: PreparationType::Interview
+            }]
+        );
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub const HELP_CHAT: &[(&str, &str)] = &[
 pub const HELP_EVALUATION: &[(&str, &str)] = &[
     ("j / k, ↑ / ↓, PgUp / PgDn", "scroll"),
     ("g / G, Home / End", "top / bottom"),
+    ("d", "start a drill on the weakest dimension"),
     ("q / Esc", "back"),
     ("?", "this help"),
 ];

@@ -398,7 +398,10 @@ fn evaluation(f: &mut Frame<'_>, app: &mut App, area: Rect) {
         main,
     );
     let facts = vec![Span::styled(
-        format!(" {} · q back · j/k scroll · ? help", kind(session)),
+        format!(
+            " {} · d drill the weakest · q back · j/k scroll · ? help",
+            kind(session)
+        ),
         DIM,
     )];
     f.render_widget(Paragraph::new(status_line(&status_of(app), facts)), bottom);

@@ -150,6 +150,19 @@ fn carry_out(
             Ok(s) => Some(Event::Created(s)),
             Err(e) => failed(e),
         },
+        Effect::Drill {
+            dimension,
+            preparation_type,
+        } => {
+            let req = crate::practice::analytics::DrillRequest {
+                dimension: Some(dimension),
+                preparation_type: Some(preparation_type),
+            };
+            match practice.drill(&req) {
+                Ok(started) => Some(Event::Created(started.session)),
+                Err(e) => failed(e),
+            }
+        }
         Effect::SaveDraft { id, text } => practice.save_draft(id, &text).err().and_then(failed),
         // Handled by the driver itself.
         Effect::Cancel | Effect::Edit(_) | Effect::Quit => None,
