@@ -337,9 +337,10 @@ fn two_processes_appending_to_one_session_lose_nothing() {
     }
     assert_eq!(transcript.len(), 1 + 4 * per_writer);
     assert_eq!(s["turn_count"], 2 * per_writer);
-    let stamps: Vec<&str> = transcript
+    // Compared as times: RFC 3339 text with varying fraction digits does not sort as text.
+    let stamps: Vec<chrono::DateTime<chrono::Utc>> = transcript
         .iter()
-        .map(|m| m["timestamp"].as_str().unwrap())
+        .map(|m| m["timestamp"].as_str().unwrap().parse().unwrap())
         .collect();
     let mut sorted = stamps.clone();
     sorted.sort();
