@@ -75,6 +75,29 @@ pub fn run(ctx: &Ctx, args: ChatArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// After starting a session: shows the coach's opening, then opens the practice screen on a
+/// terminal (unless `no_chat`), or says how to answer from a script.
+pub fn open_or_hint(
+    ctx: &Ctx,
+    mut out: output::Out,
+    session: &crate::domain::Session,
+    no_chat: bool,
+) -> Result<i32> {
+    if let Some(m) = session.messages().first() {
+        output::message(&mut out, m, output::wrap_width())?;
+    }
+    if io::stdin().is_terminal() && io::stdout().is_terminal() && !no_chat {
+        drop(out);
+        return interactive(ctx, session.session_id);
+    }
+    let hint = format!(
+        "Answer with: prapp chat {} --message \"…\"  (or pipe your answer into it)",
+        output::short_id(session)
+    );
+    writeln!(out, "{}", output::paint(output::DIM, hint))?;
+    Ok(0)
+}
+
 /// The practice screen on this session.
 pub fn interactive(ctx: &Ctx, id: Uuid) -> Result<i32> {
     crate::tui::run(&ctx.paths.data_dir, crate::tui::Start::Chat(id))?;

@@ -1,7 +1,7 @@
 //! `prapp drill`: a new session aimed at one dimension, the weakest unless named. Like
 //! `session new`, it opens the chat on a terminal and otherwise prints the new session.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
@@ -92,24 +92,5 @@ pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<i32> {
         writeln!(out, "  {} {a}", paint(DIM, format!("{:<8}", "agenda")))?;
     }
     writeln!(out)?;
-    if let Some(m) = session.messages().first() {
-        output::message(&mut out, m, output::wrap_width())?;
-    }
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    if interactive && !args.no_chat {
-        drop(out);
-        return chat::interactive(ctx, session.session_id);
-    }
-    writeln!(
-        out,
-        "{}",
-        paint(
-            DIM,
-            format!(
-                "Answer with: prapp chat {} --message \"…\"  (or pipe your answer into it)",
-                output::short_id(session)
-            )
-        )
-    )?;
-    Ok(0)
+    chat::open_or_hint(ctx, out, session, args.no_chat)
 }

@@ -1,6 +1,6 @@
 //! `prapp session …`
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -155,25 +155,8 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 return Ok(0);
             }
             print_header(&mut out, &session)?;
-            if let Some(m) = session.messages().first() {
-                output::message(&mut out, m, output::wrap_width())?;
-            }
-            let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-            if interactive && !args.no_chat {
-                drop(out);
-                return chat::interactive(ctx, session.session_id);
-            }
-            writeln!(
-                out,
-                "{}",
-                paint(
-                    DIM,
-                    format!(
-                        "Answer with: prapp chat {} --message \"…\"  (or pipe your answer into it)",
-                        output::short_id(&session)
-                    )
-                )
-            )?;
+            drop(out);
+            return chat::open_or_hint(ctx, output::stdout(), &session, args.no_chat);
         }
         SessionCmd::List(args) => {
             let filter = ListFilter {
