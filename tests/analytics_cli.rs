@@ -1,5 +1,5 @@
 //! Progress through the real binary: `prapp analytics trends|improvements|chart`, `prapp drill`
-//! and `prapp export`, on empty and seeded stores, as people and scripts see them.
+//! and `prapp session export`, on empty and seeded stores, as people and scripts see them.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 mod util;
@@ -583,7 +583,7 @@ fn export_a_session_as_markdown_or_json() {
             "SECRET CV",
         ],
     );
-    let md = env.ok(&["export", &id]);
+    let md = env.ok(&["session", "export", &id]);
     assert!(
         md.starts_with("# Interview · behavioral practice session"),
         "{md}"
@@ -600,7 +600,7 @@ fn export_a_session_as_markdown_or_json() {
     assert!(!md.contains("SECRET CV"), "the CV stays private");
 
     env.ok(&["session", "evaluate", &id]);
-    let md = env.ok(&["export", &id[..13], "--format", "md"]);
+    let md = env.ok(&["session", "export", &id[..13], "--format", "md"]);
     for part in [
         "## Evaluation: ",
         "| Clarity & structure |",
@@ -619,6 +619,7 @@ fn export_a_session_as_markdown_or_json() {
     let out = env
         .cmd()
         .args([
+            "session",
             "export",
             &id,
             "--format",
@@ -638,7 +639,10 @@ fn export_a_session_as_markdown_or_json() {
     assert!(v["session"]["role_context"].is_null());
     assert_eq!(v["evaluation"]["session_id"], id.as_str());
 
-    let err = env.fails(&["export", "ffffffff"], 3);
+    let err = env.fails(&["session", "export", "ffffffff"], 3);
     assert!(err.contains("no session"), "{err}");
-    assert_eq!(code(&env, &["export", &id, "--format", "pdf"]), Some(2));
+    assert_eq!(
+        code(&env, &["session", "export", &id, "--format", "pdf"]),
+        Some(2)
+    );
 }

@@ -1,4 +1,4 @@
-//! `prapp export <id>`: a session's transcript and evaluation as a shareable report, Markdown or
+//! `prapp session export <id>`: a session's transcript and evaluation as a shareable report, Markdown or
 //! JSON, on stdout or to a file. The role/CV context stays out of the report: it is the user's
 //! private material, not part of the conversation.
 
@@ -24,7 +24,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  prapp export 0193a5b2 > interview.md\n  prapp export 0193a5b2 --format json --out interview.json\n\nThe role/CV context is left out of the report.\nSee also: prapp session show, prapp session evaluation"
+    after_help = "Examples:\n  prapp session export 0193a5b2 > interview.md\n  prapp session export 0193a5b2 --format json --out interview.json\n\nThe role/CV context is left out of the report.\nSee also: prapp session show, prapp session evaluation"
 )]
 pub struct ExportArgs {
     /// Session id, or a unique prefix of one

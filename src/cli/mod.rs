@@ -7,7 +7,7 @@ mod chat;
 mod dev;
 mod drill;
 mod evaluate;
-mod export;
+pub(crate) mod export;
 pub mod output;
 mod plot;
 mod session;
@@ -80,8 +80,6 @@ pub enum Command {
     Analytics(analytics::AnalyticsCmd),
     /// Start a session aimed at one dimension: your weakest, or the one you name
     Drill(drill::DrillArgs),
-    /// Export a session (transcript + evaluation) as a Markdown or JSON report
-    Export(export::ExportArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -147,7 +145,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Evaluate(args) => evaluate::batch(&ctx, args),
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),
-        Command::Export(args) => export::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
     }
 }

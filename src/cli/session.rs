@@ -45,6 +45,8 @@ pub enum SessionCmd {
         after_help = "Example:\n  prapp session evaluate 0193a5b2\n\nSee also: prapp session evaluation, prapp evaluate"
     )]
     Evaluate(EvaluateArgs),
+    /// Export a session (transcript + evaluation) as a Markdown or JSON report
+    Export(super::export::ExportArgs),
     /// Show a session's stored evaluation
     #[command(after_help = "Example:\n  prapp session evaluation 0193a5b2 --json")]
     Evaluation(IdArgs),
@@ -265,6 +267,10 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         SessionCmd::Evaluate(args) => {
             drop(out);
             return evaluate::one(&practice, &args.id, true, args.force, args.json);
+        }
+        SessionCmd::Export(args) => {
+            drop(out);
+            return super::export::run(ctx, args);
         }
         SessionCmd::Evaluation(args) => {
             drop(out);
