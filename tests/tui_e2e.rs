@@ -17,7 +17,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn new() -> Option<Tmux> {
+    /// `name` keeps tests of one run apart: each has its own server.
+    fn new(name: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             assert!(
                 std::env::var_os("PRAPP_SKIP_TMUX").is_some(),
@@ -26,7 +27,7 @@ impl Tmux {
             return None;
         }
         Some(Tmux {
-            socket: format!("prapp-test-{}", std::process::id()),
+            socket: format!("prapp-test-{}-{name}", std::process::id()),
         })
     }
 
@@ -97,7 +98,9 @@ fn wait_for_file(path: &Path) -> String {
 
 #[test]
 fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
-    let Some(tmux) = Tmux::new() else { return };
+    let Some(tmux) = Tmux::new("practise") else {
+        return;
+    };
     let env = Env::new();
     let id = env.new_session(&[
         "--type",
@@ -183,4 +186,80 @@ fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
         assert_eq!(transcript[1 + 2 * i]["content"], *a);
     }
     assert!(s["evaluation_summary"]["overall_score"].is_number());
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_draft() {
+    let Some(tmux) = Tmux::new("sigterm") else {
+        return;
+    };
+    let env = Env::new();
+    let id = env.new_session(&["--type", "pitch", "--agenda", "Seed round"]);
+    let bin = assert_cmd::cargo::cargo_bin("prapp");
+    let stty = env.path("stty.txt");
+    let script = format!(
+        "PRAPP_HOME='{}' '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
+        env.data_dir().display(),
+        bin.display(),
+        &id[..13],
+        stty.display(),
+        stty.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "90",
+        "-y",
+        "28",
+        &script,
+    ]);
+    tmux.wait_for("Your answer");
+    tmux.type_text("Our traction is twelve paying pilots");
+    tmux.wait_for("twelve paying pilots");
+
+    let shell = tmux.run(&["list-panes", "-t", "e2e", "-F", "#{pane_pid}"]);
+    let pgrep = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&pgrep.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    assert!(!pid.is_empty(), "prapp's pid under shell {shell}");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let stty_out = wait_for_file(&stty);
+    let code = std::fs::read_to_string(format!("{}.code", stty.display())).unwrap();
+    assert_eq!(code.trim(), "exit=0", "SIGTERM quits like the user would");
+    assert!(
+        stty_out.contains(" icanon") && !stty_out.contains("-icanon"),
+        "{stty_out}"
+    );
+    assert!(
+        stty_out.contains(" echo") && !stty_out.contains("-echo "),
+        "{stty_out}"
+    );
+    let screen = tmux.screen();
+    assert!(
+        !screen.contains("Your answer"),
+        "left the alternate screen:\n{screen}"
+    );
+
+    let db = rusqlite::Connection::open(env.data_dir().join("prapp.db")).unwrap();
+    let draft: String = db
+        .query_row("SELECT content FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(draft, "Our traction is twelve paying pilots");
 }
