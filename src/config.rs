@@ -39,3 +39,48 @@ impl Paths {
         })
     }
 }
+
+/// The config file (TOML). Only what is implemented is accepted, so a typo is an error, not a
+/// silently ignored setting.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The practice screen's key remapping: action = "key".
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, String>,
+}
+
+impl Paths {
+    /// `PRAPP_CONFIG`, else `config.toml` in the config dir.
+    pub fn config_file(&self) -> PathBuf {
+        env_var("PRAPP_CONFIG")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.config_dir.join("config.toml"))
+    }
+
+    /// Reads the config file; a missing file is the defaults. Errors name the file and line.
+    pub fn load_config(&self) -> Result<FileConfig> {
+        let path = self.config_file();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+            Err(e) => {
+                return Err(Error::io(
+                    format!("cannot read config file {}", path.display()),
+                    e,
+                ));
+            }
+        };
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            Error::Input(format!(
+                "config file {}, line {line}: {} — fix it, or see `prapp --help`",
+                path.display(),
+                e.message().trim()
+            ))
+        })
+    }
+}

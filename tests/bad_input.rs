@@ -220,3 +220,41 @@ fn bad_status_transitions_say_what_is_allowed() {
     let err = env.fails(&["session", "complete", &id], 2);
     assert!(err.contains("has 0"), "{err}");
 }
+
+#[test]
+fn a_config_file_with_a_typo_names_the_file_line_and_key() {
+    let env = Env::new();
+    let config = env.path("config.toml");
+    std::fs::write(
+        &config,
+        "# my settings\n[keys]\nquit = \"x\"\n\n[kyes]\nnew = \"m\"\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["tui"])
+        .env("PRAPP_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("config.toml, line 5") && err.contains("kyes"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+
+    std::fs::write(&config, "[keys]\njump = \"x\"\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["tui"])
+        .env("PRAPP_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown action 'jump'") && err.contains("quit"),
+        "{err}"
+    );
+}

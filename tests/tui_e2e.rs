@@ -112,8 +112,12 @@ fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
     ]);
     let bin = assert_cmd::cargo::cargo_bin("prapp");
     let stty = env.path("stty.txt");
+    // Remapped in the config file: F5 completes (Ctrl+D still would).
+    let config = env.path("config.toml");
+    std::fs::write(&config, "[keys]\ncomplete = \"f5\"\n").unwrap();
     let script = format!(
-        "PRAPP_HOME='{}' PRAPP_TUI_PACE_MS=0 '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
+        "PRAPP_CONFIG='{}' PRAPP_HOME='{}' PRAPP_TUI_PACE_MS=0 '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
+        config.display(),
         env.data_dir().display(),
         bin.display(),
         &id[..13],
@@ -150,7 +154,7 @@ fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
         "{screen}"
     );
 
-    tmux.keys(&["C-d"]);
+    tmux.keys(&["F5"]);
     tmux.wait_for("Evaluate it now?");
     tmux.keys(&["y"]);
     let screen = tmux.wait_for("Summary");

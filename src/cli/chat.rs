@@ -100,6 +100,10 @@ pub fn open_or_hint(
 
 /// The practice screen on this session.
 pub fn interactive(ctx: &Ctx, id: Uuid) -> Result<i32> {
-    crate::tui::run(&ctx.paths.data_dir, crate::tui::Start::Chat(id))?;
+    crate::tui::run(
+        &ctx.paths.data_dir,
+        crate::tui::Start::Chat(id),
+        ctx.keymap()?,
+    )?;
     Ok(0)
 }

@@ -102,6 +102,17 @@ impl Ctx {
         })
     }
 
+    /// The practice screen's keys, with the config file's `[keys]` remapping.
+    pub fn keymap(&self) -> crate::Result<crate::tui::keys::Keymap> {
+        let config = self.paths.load_config()?;
+        crate::tui::keys::Keymap::from_config(&config.keys).map_err(|e| {
+            crate::Error::Input(format!(
+                "config file {}: {e}",
+                self.paths.config_file().display()
+            ))
+        })
+    }
+
     pub fn practice(&self) -> crate::Result<Practice<'_>> {
         Practice::local(&self.store, &self.coach)
     }
@@ -138,7 +149,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Tui => {
             // Make sure the store opens (and say why not) before taking over the terminal.
             drop(ctx.practice()?);
-            crate::tui::run(&ctx.paths.data_dir, crate::tui::Start::Sessions)?;
+            crate::tui::run(
+                &ctx.paths.data_dir,
+                crate::tui::Start::Sessions,
+                ctx.keymap()?,
+            )?;
             Ok(0)
         }
         Command::Chat(args) => chat::run(&ctx, args),

@@ -275,6 +275,8 @@ pub struct App {
     pub tick: usize,
     pub working: Option<&'static str>,
     pub quit: bool,
+    /// Keys remapped in the config file, for the help screen: (key, action).
+    pub custom_keys: Vec<(String, String)>,
 }
 
 fn ctrl(k: &KeyEvent) -> bool {
@@ -298,6 +300,17 @@ impl App {
             tick: 0,
             working: None,
             quit: false,
+            custom_keys: Vec::new(),
+        }
+    }
+
+    /// Whether plain characters are text being typed (so remapped keys leave them alone).
+    pub fn typing(&self) -> bool {
+        match self.screen {
+            Screen::Chat => true,
+            Screen::NewSession => true,
+            Screen::Sessions => self.sessions.searching,
+            Screen::Evaluation => false,
         }
     }
 

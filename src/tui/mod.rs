@@ -3,6 +3,7 @@
 //! and the worker's events meet in one loop; [`app::App`] decides, the driver carries out.
 
 pub mod app;
+pub mod keys;
 pub mod markdown;
 mod strings;
 pub mod ui;
@@ -70,7 +71,7 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(data_dir: &Path, start: Start) -> anyhow::Result<()> {
+pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Result<()> {
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
     let cancel = Arc::new(AtomicBool::new(false));
@@ -155,7 +156,7 @@ pub fn run(data_dir: &Path, start: Start) -> anyhow::Result<()> {
             .min(Duration::from_millis(30));
         if ct::poll(timeout)? {
             let ev = match ct::read()? {
-                ct::Event::Key(k) => Some(Event::Key(k)),
+                ct::Event::Key(k) => Some(Event::Key(keymap.translate(k, app.typing()))),
                 ct::Event::Mouse(m) => Some(Event::Mouse(m)),
                 ct::Event::Paste(p) => Some(Event::Paste(p)),
                 _ => None,

@@ -540,17 +540,26 @@ fn help(f: &mut Frame<'_>, app: &App, area: Rect) {
         Screen::Evaluation => s::HELP_EVALUATION,
         Screen::NewSession => s::HELP_FORM,
     };
-    let key_w = keys
+    let mut rows: Vec<(String, String)> = keys
+        .iter()
+        .map(|(k, w)| (k.to_string(), w.to_string()))
+        .collect();
+    rows.extend(
+        app.custom_keys
+            .iter()
+            .map(|(k, action)| (k.clone(), format!("{action} (from your config)"))),
+    );
+    let key_w = rows
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    let lines: Vec<Line<'_>> = keys
-        .iter()
+    let lines: Vec<Line<'_>> = rows
+        .into_iter()
         .map(|(k, what)| {
             Line::from(vec![
                 Span::styled(format!("{k:<key_w$}  "), Style::new().bold()),
-                Span::raw(*what),
+                Span::raw(what),
             ])
         })
         .collect();
