@@ -8,7 +8,6 @@ use clap::Args;
 
 use super::output::{self, BOLD, DIM, paint};
 use super::{Ctx, chat};
-use crate::error::Error;
 use crate::practice::analytics::{DrillReason, DrillRequest};
 
 #[derive(Debug, Args)]
@@ -34,18 +33,8 @@ pub struct DrillArgs {
 pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<i32> {
     let practice = ctx.practice()?;
     let req = DrillRequest {
-        dimension: args
-            .dimension
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(Error::from)?,
-        preparation_type: args
-            .preparation_type
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(Error::from)?,
+        dimension: super::parse_opt(args.dimension.as_deref())?,
+        preparation_type: super::parse_opt(args.preparation_type.as_deref())?,
     };
     let started = practice.drill(&req)?;
     let session = &started.session;

@@ -14,7 +14,7 @@ use super::output::{self, BOLD, DIM, paint};
 use crate::domain::{
     Assessment, Dimension, Evaluation, PreparationType, Priority, Scores, Session,
 };
-use crate::error::{Error, exit};
+use crate::error::exit;
 use crate::eval::EvalInput;
 use crate::practice::{Practice, import};
 
@@ -219,12 +219,7 @@ pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
     if args.all_completed {
         return all_completed(&practice, &args);
     }
-    let forced: Option<PreparationType> = args
-        .preparation_type
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(Error::from)?;
+    let forced: Option<PreparationType> = super::parse_opt(args.preparation_type.as_deref())?;
     let bar = progress(args.files.len());
     let judge = practice.judge();
     let results: Vec<Result<(Session, Assessment), String>> =

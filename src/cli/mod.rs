@@ -118,6 +118,15 @@ impl Ctx {
     }
 }
 
+/// An optional flag value parsed into a domain type ("interview", "completed", "engagement"…),
+/// with the domain's one-line error listing the valid values.
+pub(crate) fn parse_opt<T>(value: Option<&str>) -> crate::Result<Option<T>>
+where
+    T: std::str::FromStr<Err = crate::domain::UnknownValue>,
+{
+    Ok(value.map(str::parse).transpose()?)
+}
+
 /// Runs the parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.color {

@@ -162,18 +162,8 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         }
         SessionCmd::List(args) => {
             let filter = ListFilter {
-                status: args
-                    .status
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(Error::from)?,
-                preparation_type: args
-                    .preparation_type
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(Error::from)?,
+                status: super::parse_opt(args.status.as_deref())?,
+                preparation_type: super::parse_opt(args.preparation_type.as_deref())?,
                 page: args.page as usize,
                 page_size: (!args.all).then_some(args.limit as usize),
             };

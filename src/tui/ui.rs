@@ -199,15 +199,20 @@ fn sessions(f: &mut Frame<'_>, app: &mut App, area: Rect) {
     }
 }
 
-fn popup(f: &mut Frame<'_>, area: Rect, text: &str) {
-    let w = (text.chars().count() as u16 + 4).min(area.width);
-    let h = 3.min(area.height);
-    let r = Rect {
+/// A `w`×`h` rectangle in the middle of `area` (both already no larger than it).
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
-    };
+    }
+}
+
+fn popup(f: &mut Frame<'_>, area: Rect, text: &str) {
+    let w = (text.chars().count() as u16 + 4).min(area.width);
+    let h = 3.min(area.height);
+    let r = centered(area, w, h);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(text)
@@ -565,12 +570,7 @@ fn help(f: &mut Frame<'_>, app: &App, area: Rect) {
         .collect();
     let w = (key_w + 50).min(area.width as usize) as u16;
     let h = (lines.len() as u16 + 2).min(area.height);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let r = centered(area, w, h);
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(Text::from(lines))
