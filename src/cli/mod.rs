@@ -11,6 +11,7 @@ pub(crate) mod export;
 pub mod output;
 mod plot;
 mod session;
+mod shell;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -38,7 +39,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provid
 Environment: PRAPP_HOME (data dir), NO_COLOR.";
 
 #[derive(Debug, Parser)]
-#[command(name = "prapp", about = ABOUT, after_help = AFTER_HELP, disable_version_flag = true)]
+#[command(name = "prapp", version, about = ABOUT, after_help = AFTER_HELP, disable_version_flag = true)]
 pub struct Cli {
     /// Where prapp keeps its database [env: PRAPP_HOME] [default: the platform data dir]
     #[arg(long, global = true, value_name = "DIR")]
@@ -80,6 +81,10 @@ pub enum Command {
     Analytics(analytics::AnalyticsCmd),
     /// Start a session aimed at one dimension: your weakest, or the one you name
     Drill(drill::DrillArgs),
+    /// Print a shell completion script
+    Completions(shell::CompletionsArgs),
+    /// Print the man page, or write one per command with --out
+    Man(shell::ManArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -152,6 +157,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             return Ok(0);
         }
     };
+    // These need no store.
+    let command = match command {
+        Command::Completions(args) => return shell::completions(args),
+        Command::Man(args) => return shell::man(args),
+        other => other,
+    };
     let ctx = Ctx::open(paths)?;
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
@@ -170,6 +181,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
+        Command::Completions(_) | Command::Man(_) => Ok(0),
     }
 }
 
