@@ -480,7 +480,6 @@ struct Counts {
     fillers: usize,
     apologies: usize,
     owned: usize,
-    we: usize,
     slang: usize,
     polite: usize,
     formal: usize,
@@ -541,7 +540,6 @@ fn counts(a: &Answer<'_>) -> Counts {
         fillers: sc.n(L::Fillers) + like_fillers(a.text),
         apologies: sc.n(L::Apologies),
         owned: sc.n(L::Owned),
-        we: sc.n(L::We),
         slang: sc.n(L::Slang),
         polite: sc.n(L::Polite),
         formal: sc.n(L::Formal),
@@ -1082,7 +1080,6 @@ fn score_answer(
             "curt",
         );
     }
-    let _ = c.we;
 
     Scored {
         scores: [clarity, relevance, confidence, language, tone, engagement]

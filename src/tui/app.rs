@@ -462,13 +462,11 @@ impl App {
             }
             Event::Created(session) => {
                 self.working = None;
-                let id = session.session_id;
                 self.chat = Some(ChatView::new(session, None));
                 self.screen = Screen::Chat;
                 self.form = Form::default();
                 self.error = None;
                 self.info = None;
-                let _ = id;
                 vec![Effect::LoadSessions]
             }
             Event::Archived(_) => {
