@@ -96,30 +96,14 @@ fn wait_for_file(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-#[test]
-fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
-    let Some(tmux) = Tmux::new("practise") else {
-        return;
-    };
-    let env = Env::new();
-    let id = env.new_session(&[
-        "--type",
-        "interview",
-        "--subtype",
-        "behavioral",
-        "--agenda",
-        "Backend role at a fintech",
-    ]);
-    let bin = assert_cmd::cargo::cargo_bin("prapp");
+/// Runs `prapp chat <id>` in the tmux session "e2e" with `env_vars` set; when it exits, its exit
+/// code and `stty -a` are written next to the returned path.
+fn start_chat(tmux: &Tmux, env: &Env, id: &str, env_vars: &str) -> std::path::PathBuf {
     let stty = env.path("stty.txt");
-    // Remapped in the config file: F5 completes (Ctrl+D still would).
-    let config = env.path("config.toml");
-    std::fs::write(&config, "[keys]\ncomplete = \"f5\"\n").unwrap();
     let script = format!(
-        "PRAPP_CONFIG='{}' PRAPP_HOME='{}' PRAPP_TUI_PACE_MS=0 '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
-        config.display(),
+        "{env_vars} PRAPP_HOME='{}' '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
         env.data_dir().display(),
-        bin.display(),
+        assert_cmd::cargo::cargo_bin("prapp").display(),
         &id[..13],
         stty.display(),
         stty.display()
@@ -135,6 +119,43 @@ fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
         "32",
         &script,
     ]);
+    stty
+}
+
+/// prapp exited 0 and left the terminal in cooked mode: canonical input and echo are on.
+fn assert_exited_cleanly(stty: &Path) {
+    let stty_out = wait_for_file(stty);
+    let code = std::fs::read_to_string(format!("{}.code", stty.display())).unwrap();
+    assert_eq!(code.trim(), "exit=0");
+    assert!(
+        stty_out.contains(" icanon") && !stty_out.contains("-icanon"),
+        "{stty_out}"
+    );
+    assert!(
+        stty_out.contains(" echo") && !stty_out.contains("-echo "),
+        "{stty_out}"
+    );
+}
+
+#[test]
+fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
+    let Some(tmux) = Tmux::new("practise") else {
+        return;
+    };
+    let env = Env::new();
+    let id = env.new_session(&[
+        "--type",
+        "interview",
+        "--subtype",
+        "behavioral",
+        "--agenda",
+        "Backend role at a fintech",
+    ]);
+    // Remapped in the config file: F5 completes (Ctrl+D still would).
+    let config = env.path("config.toml");
+    std::fs::write(&config, "[keys]\ncomplete = \"f5\"\n").unwrap();
+    let vars = format!("PRAPP_CONFIG='{}' PRAPP_TUI_PACE_MS=0", config.display());
+    let stty = start_chat(&tmux, &env, &id, &vars);
     tmux.wait_for("Your answer");
 
     let answers = [
@@ -168,18 +189,7 @@ fn practise_complete_evaluate_and_quit_in_a_real_terminal() {
     tmux.wait_for("Sessions");
     tmux.keys(&["q"]);
 
-    let stty_out = wait_for_file(&stty);
-    let code = std::fs::read_to_string(format!("{}.code", stty.display())).unwrap();
-    assert_eq!(code.trim(), "exit=0");
-    // Cooked mode again: canonical input and echo are on.
-    assert!(
-        stty_out.contains(" icanon") && !stty_out.contains("-icanon"),
-        "{stty_out}"
-    );
-    assert!(
-        stty_out.contains(" echo") && !stty_out.contains("-echo "),
-        "{stty_out}"
-    );
+    assert_exited_cleanly(&stty);
 
     let s = env.json(&["session", "show", &id, "--json"]);
     assert_eq!(s["status"], "completed");
@@ -199,27 +209,7 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     };
     let env = Env::new();
     let id = env.new_session(&["--type", "pitch", "--agenda", "Seed round"]);
-    let bin = assert_cmd::cargo::cargo_bin("prapp");
-    let stty = env.path("stty.txt");
-    let script = format!(
-        "PRAPP_HOME='{}' '{}' chat {}; echo \"exit=$?\" > '{}.code'; stty -a > '{}'; sleep 60",
-        env.data_dir().display(),
-        bin.display(),
-        &id[..13],
-        stty.display(),
-        stty.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "90",
-        "-y",
-        "28",
-        &script,
-    ]);
+    let stty = start_chat(&tmux, &env, &id, "");
     tmux.wait_for("Your answer");
     tmux.type_text("Our traction is twelve paying pilots");
     tmux.wait_for("twelve paying pilots");
@@ -244,17 +234,8 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
             .success()
     );
 
-    let stty_out = wait_for_file(&stty);
-    let code = std::fs::read_to_string(format!("{}.code", stty.display())).unwrap();
-    assert_eq!(code.trim(), "exit=0", "SIGTERM quits like the user would");
-    assert!(
-        stty_out.contains(" icanon") && !stty_out.contains("-icanon"),
-        "{stty_out}"
-    );
-    assert!(
-        stty_out.contains(" echo") && !stty_out.contains("-echo "),
-        "{stty_out}"
-    );
+    // SIGTERM quits like the user would: exit 0, cooked mode.
+    assert_exited_cleanly(&stty);
     let screen = tmux.screen();
     assert!(
         !screen.contains("Your answer"),

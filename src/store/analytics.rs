@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Store, parse_col, parse_ts, ts};
 use crate::domain::{Dimension, Evaluation, PreparationType, Scores};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Which of the user's sessions (and their evaluations) analytics looks at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -312,13 +312,7 @@ impl Store {
             )?
             .query_row([user_id.to_string()], |r| r.get(0))
             .optional()?;
-        body.map(|b| {
-            serde_json::from_str(&b).map_err(|e| Error::Database {
-                path: self.path().to_path_buf(),
-                message: format!("a stored evaluation is unreadable: {e}"),
-            })
-        })
-        .transpose()
+        body.map(|b| self.decode_evaluation(&b)).transpose()
     }
 }
 

@@ -33,13 +33,15 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        body.map(|b| {
-            serde_json::from_str(&b).map_err(|e| Error::Database {
-                path: self.path().to_path_buf(),
-                message: format!("a stored evaluation is unreadable: {e}"),
-            })
+        body.map(|b| self.decode_evaluation(&b)).transpose()
+    }
+
+    /// An evaluation from its stored JSON body.
+    pub(crate) fn decode_evaluation(&self, body: &str) -> Result<Evaluation> {
+        serde_json::from_str(body).map_err(|e| Error::Database {
+            path: self.path().to_path_buf(),
+            message: format!("a stored evaluation is unreadable: {e}"),
         })
-        .transpose()
     }
 
     /// Completed sessions that have no evaluation yet, oldest first.
