@@ -36,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_drafts",
         include_str!("../../migrations/0003_drafts.sql"),
     ),
+    ("0004_usage", include_str!("../../migrations/0004_usage.sql")),
 ];
 
 /// The schema version this build writes.
