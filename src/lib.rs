@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod eval;
 pub mod practice;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod tui;

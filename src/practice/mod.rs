@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+pub mod account;
 pub mod analytics;
 pub mod import;
 
@@ -41,6 +42,16 @@ impl<'a> Practice<'a> {
             judge: &HeuristicEvaluator,
             user,
         })
+    }
+
+    /// Use cases for one account of `prapp serve`: every query is scoped to `user`.
+    pub fn for_user(store: &'a Store, coach: &'a dyn Coach, user: User) -> Self {
+        Practice {
+            store,
+            coach,
+            judge: &HeuristicEvaluator,
+            user,
+        }
     }
 
     /// Uses another judge for evaluations (the built-in heuristic one is the default).
@@ -313,7 +324,7 @@ impl Practice<'_> {
 }
 
 fn changed_meanwhile() -> Error {
-    Error::Input(
+    Error::Conflict(
         "the session was changed by another prapp meanwhile — run the command again".into(),
     )
 }

@@ -12,6 +12,7 @@ mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
 pub use sessions::{ListFilter, SessionRow};
+pub use users::{Credentials, TokenRecord};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_drafts",
         include_str!("../../migrations/0003_drafts.sql"),
     ),
-    ("0004_usage", include_str!("../../migrations/0004_usage.sql")),
+    (
+        "0004_usage",
+        include_str!("../../migrations/0004_usage.sql"),
+    ),
+    (
+        "0005_accounts",
+        include_str!("../../migrations/0005_accounts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -131,6 +139,12 @@ impl Store {
     /// upgrading a read lock.
     pub(crate) fn write_tx(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
         rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    }
+
+    /// A trivial query: whether the database answers (health checks).
+    pub fn ping(&self) -> Result<()> {
+        self.conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

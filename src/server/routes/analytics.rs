@@ -1,0 +1,32 @@
+//! `/api/v1/analytics`: trends over a window and the current improvements.
+
+use axum::Json;
+use axum::extract::{Query, State};
+
+use crate::analytics::{Improvements, Trends};
+use crate::practice::analytics::TrendsQuery;
+use crate::server::auth::AuthUser;
+use crate::server::error::ApiResult;
+use crate::server::extract::{Params, query, query_range};
+use crate::server::state::AppState;
+
+pub async fn trends(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Query(params): Query<Params>,
+) -> ApiResult<Json<Trends>> {
+    let q = TrendsQuery {
+        days: query_range(&params, "days", 1, 36_500)?.map(|d| d as u32),
+        preparation_type: query(&params, "preparation_type")?,
+    };
+    Ok(Json(
+        state.practice(auth.user, move |p| p.trends(&q)).await?,
+    ))
+}
+
+pub async fn improvements(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> ApiResult<Json<Improvements>> {
+    Ok(Json(state.practice(auth.user, |p| p.improvements()).await?))
+}

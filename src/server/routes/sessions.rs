@@ -1,0 +1,256 @@
+//! `/api/v1/sessions`: create, list, show, change status, archive, messages (JSON or SSE),
+//! complete, evaluate, evaluation. Every rule is the `practice` use cases'; this file only
+//! translates HTTP to them and back.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::domain::{
+    Evaluation, PreparationType, Session, SessionPage, SessionSetup, SessionStatus, TurnReply,
+};
+use crate::server::auth::AuthUser;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::{ApiJson, OptionalJson, Params, query, query_range, session_id};
+use crate::server::state::AppState;
+use crate::store::ListFilter;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSessionRequest {
+    pub preparation_type: PreparationType,
+    #[serde(default)]
+    pub meeting_subtype: Option<String>,
+    #[serde(default)]
+    pub agenda: Option<String>,
+    #[serde(default)]
+    pub tone: Option<String>,
+    #[serde(default)]
+    pub role_context: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchSessionRequest {
+    pub status: SessionStatus,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageRequest {
+    pub content: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateRequest {
+    #[serde(default)]
+    pub force: Option<bool>,
+}
+
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiJson(req): ApiJson<CreateSessionRequest>,
+) -> ApiResult<(StatusCode, Json<Session>)> {
+    let setup = SessionSetup {
+        preparation_type: Some(req.preparation_type),
+        meeting_subtype: req.meeting_subtype,
+        agenda: req.agenda,
+        tone: req.tone,
+        role_context: req.role_context,
+    };
+    let session = state.practice(auth.user, move |p| p.create(&setup)).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Query(params): Query<Params>,
+) -> ApiResult<Json<SessionPage>> {
+    let filter = ListFilter {
+        status: query(&params, "status")?,
+        preparation_type: query(&params, "preparation_type")?,
+        page: query_range(&params, "page", 1, 1_000_000)?.unwrap_or(1) as usize,
+        page_size: Some(
+            query_range(&params, "page_size", 1, MAX_PAGE_SIZE)?.unwrap_or(DEFAULT_PAGE_SIZE)
+                as usize,
+        ),
+    };
+    Ok(Json(
+        state.practice(auth.user, move |p| p.list(&filter)).await?,
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Session>> {
+    let id = session_id(&id)?;
+    Ok(Json(state.practice(auth.user, move |p| p.show(id)).await?))
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PatchSessionRequest>,
+) -> ApiResult<Json<Session>> {
+    let id = session_id(&id)?;
+    Ok(Json(
+        state
+            .practice(auth.user, move |p| p.set_status(id, req.status))
+            .await?,
+    ))
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = session_id(&id)?;
+    state.practice(auth.user, move |p| p.archive(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn wants_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/event-stream"))
+}
+
+pub async fn send_message(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SendMessageRequest>,
+) -> ApiResult<Response> {
+    let id = session_id(&id)?;
+    if wants_stream(&headers) {
+        return Ok(stream_message(state, auth, id, req.content)
+            .await?
+            .into_response());
+    }
+    let reply: TurnReply = state
+        .practice(auth.user, move |p| p.send(id, &req.content, &mut |_| true))
+        .await?;
+    Ok(Json(reply).into_response())
+}
+
+/// What the blocking side of a streamed reply sends to the response.
+enum Chunk {
+    Delta(String),
+    Done(Box<TurnReply>),
+    Failed(ApiError),
+}
+
+/// The SSE variant: `delta` events as the coach produces text, then `done` with the same body as
+/// the JSON answer, or `error` with `{detail}`. Errors found before the coach starts (bad id,
+/// session not in progress, bad content) are ordinary JSON errors with their status, so a client
+/// learns them as it would without streaming. A client that goes away cancels the coach; the
+/// user's message is kept either way.
+async fn stream_message(
+    state: AppState,
+    auth: AuthUser,
+    id: uuid::Uuid,
+    content: String,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    // Check the rules up front, so their errors keep their status codes.
+    let check_content = content.clone();
+    state
+        .practice(auth.user.clone(), move |p| {
+            crate::domain::validate_message(&check_content)?;
+            let s = p.show(id)?;
+            crate::domain::ensure_accepts_messages(s.status)?;
+            Ok(())
+        })
+        .await?;
+    let (tx, rx) = mpsc::unbounded_channel::<Chunk>();
+    let worker = state.clone();
+    tokio::spawn(async move {
+        let deltas = tx.clone();
+        let result = worker
+            .practice(auth.user, move |p| {
+                p.send(id, &content, &mut |piece: &str| {
+                    deltas.send(Chunk::Delta(piece.to_string())).is_ok()
+                })
+            })
+            .await;
+        let _ = tx.send(match result {
+            Ok(reply) => Chunk::Done(Box::new(reply)),
+            Err(e) => Chunk::Failed(e),
+        });
+    });
+    let events = stream::unfold(rx, |mut rx| async move {
+        let chunk = rx.recv().await?;
+        let event = match chunk {
+            Chunk::Delta(text) => Event::default()
+                .event("delta")
+                .json_data(serde_json::json!({ "content": text })),
+            Chunk::Done(reply) => Event::default().event("done").json_data(&*reply),
+            Chunk::Failed(e) => Event::default()
+                .event("error")
+                .json_data(serde_json::json!({ "detail": e.detail })),
+        };
+        let event = event.unwrap_or_else(|_| Event::default().event("error"));
+        Some((Ok(event), rx))
+    });
+    Ok(Sse::new(events))
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Session>> {
+    let id = session_id(&id)?;
+    Ok(Json(
+        state.practice(auth.user, move |p| p.complete(id)).await?,
+    ))
+}
+
+pub async fn evaluate(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+    OptionalJson(req): OptionalJson<EvaluateRequest>,
+) -> ApiResult<(StatusCode, Json<Evaluation>)> {
+    let id = session_id(&id)?;
+    let force = req.force.unwrap_or(false);
+    let done = state
+        .practice(auth.user, move |p| p.evaluate(id, force))
+        .await?;
+    let status = if done.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(done.evaluation)))
+}
+
+pub async fn evaluation(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Evaluation>> {
+    let id = session_id(&id)?;
+    Ok(Json(
+        state.practice(auth.user, move |p| p.evaluation(id)).await?,
+    ))
+}
