@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, cmd: ProfileCmd) -> Result<i32> {
             let default_preparation_type = match a.default_type.as_deref().map(str::trim) {
                 None => None,
                 Some("") => Some(None),
-                Some(t) => Some(Some(t.parse()?)),
+                Some(t) => Some(super::parse_opt(Some(t))?),
             };
             let update = ProfileUpdate {
                 full_name: a.name,

@@ -72,7 +72,7 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let msg = inner.to_string();
+        let mut msg = inner.to_string();
         // serde reports a missing or unknown field at the object holding it: name the field.
         let field = msg
             .split('`')
@@ -83,7 +83,12 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if path != "." {
             loc.extend(path.split('.').map(str::to_string));
         }
-        loc.extend(field);
+        // serde_path_to_error already names an unknown field; a missing one it does not.
+        if let Some(f) = field
+            && loc.last() != Some(&f)
+        {
+            loc.push(f);
+        }
         let kind = if msg.starts_with("missing field") {
             "missing"
         } else if msg.starts_with("unknown field") {
@@ -93,6 +98,12 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             "value_error"
         };
+        // The position matters for a syntax error only.
+        if kind != "json_invalid"
+            && let Some(i) = msg.rfind(" at line ")
+        {
+            msg.truncate(i);
+        }
         let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
         ApiError::validation(&loc, msg, kind)
     })
