@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use prapp::coach::Coach;
 use prapp::coach::builtin::BuiltinCoach;
 use prapp::server::{self, AppState, PasswordHashing, ServerConfig};
 use reqwest::{Method, StatusCode, header::HeaderMap};
@@ -61,11 +62,19 @@ impl TestServer {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        Self::start_full(configure, Arc::new(BuiltinCoach)).await
+    }
+
+    /// A server with another coach (slow, failing) to test streaming, errors and shutdown.
+    pub async fn start_full(
+        configure: impl FnOnce(&mut ServerConfig),
+        coach: Arc<dyn Coach>,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = ServerConfig::new(dir.path().join("data"), SECRET.to_vec());
         config.hashing = PasswordHashing::cheap_for_tests();
         configure(&mut config);
-        let state = AppState::new(config, Arc::new(BuiltinCoach)).unwrap();
+        let state = AppState::new(config, coach).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
@@ -203,11 +212,16 @@ impl TestServer {
         id
     }
 
-    /// Stops the server gracefully and waits for it.
-    pub async fn stop(mut self) {
+    /// Asks the server to stop (it finishes the requests in flight).
+    pub fn begin_stop(&mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        self.begin_stop();
         if let Some(task) = self.task.take() {
             task.await.unwrap().unwrap();
         }
