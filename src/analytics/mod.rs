@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::domain::{Dimension, Priority, Scores};
 
 /// The contract's `Trends`, plus `drill_effects` (an extension; the contract's fields are exact).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Trends {
     /// Sessions started in the window (any status).
     pub total_sessions: usize,
@@ -39,7 +39,7 @@ pub struct Trends {
 }
 
 /// A dimension that evaluations keep naming as an improvement area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Weakness {
     pub dimension: Dimension,
     /// Evaluations that named it.
@@ -48,7 +48,7 @@ pub struct Weakness {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressPoint {
     pub session_id: Uuid,
     pub evaluated_at: DateTime<Utc>,
@@ -57,7 +57,7 @@ pub struct ProgressPoint {
 }
 
 /// The last [`RECENT_WINDOW`] evaluations against the ones before them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecentTrend {
     Improving,
@@ -93,7 +93,7 @@ pub struct DrillStart {
 
 /// Whether drilling a dimension helped: its mean score in the evaluations of sessions practised
 /// before the first drill session against those of the sessions from then on (the drills too).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DrillEffect {
     pub dimension: Dimension,
     pub drill_sessions: usize,
@@ -108,13 +108,13 @@ pub struct DrillEffect {
 }
 
 /// The contract's answer to `/analytics/improvements`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Improvements {
     pub improvements: Vec<Improvement>,
     pub practice_suggestions: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Improvement {
     pub dimension: Dimension,
     pub priority: Priority,

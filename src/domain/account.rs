@@ -15,14 +15,14 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 pub const MAX_EMAIL_CHARS: usize = 254;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Preferences {
     pub default_preparation_type: Option<PreparationType>,
     pub default_tone: Option<String>,
 }
 
 /// The contract's Profile.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Profile {
     pub full_name: Option<String>,
     pub target_role: Option<String>,
@@ -98,7 +98,7 @@ impl ProfileUpdate {
 }
 
 /// The contract's answer to `GET /users/account` and `prapp account`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountSummary {
     pub user: User,
     pub session_count: usize,

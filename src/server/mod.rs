@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 mod routes;
 mod state;
 
@@ -77,6 +78,10 @@ pub fn router(state: AppState) -> Router {
     let cors = cors_layer(state.cors_origins());
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::docs_page))
+        .route("/docs/docs.js", get(openapi::docs_script))
+        .route("/docs/docs.css", get(openapi::docs_style))
         .nest("/api/v1", api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -145,6 +150,11 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses(
+        (status = 200, body = openapi::Health),
+        (status = 503, description = "The database does not answer", body = openapi::Health),
+    ))]
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let db = state
         .run(|store| Ok(Accounts::new(store).ping()?))

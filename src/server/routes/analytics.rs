@@ -4,12 +4,24 @@ use axum::Json;
 use axum::extract::{Query, State};
 
 use crate::analytics::{Improvements, Trends};
+use crate::domain::PreparationType;
 use crate::practice::analytics::TrendsQuery;
 use crate::server::auth::AuthUser;
 use crate::server::error::ApiResult;
 use crate::server::extract::{Params, query, query_range};
+use crate::server::openapi::{ErrorBody, ValidationErrorBody};
 use crate::server::state::AppState;
 
+#[utoipa::path(get, path = "/api/v1/analytics/trends", tag = "analytics", security(("bearer" = [])),
+    params(
+        ("days" = Option<u32>, Query, minimum = 1, maximum = 36500, description = "Sessions started in the last N days"),
+        ("preparation_type" = Option<PreparationType>, Query),
+    ),
+    responses(
+        (status = 200, body = Trends),
+        (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn trends(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -24,6 +36,11 @@ pub async fn trends(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/analytics/improvements", tag = "analytics", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Improvements),
+        (status = 401, body = ErrorBody),
+    ))]
 pub async fn improvements(
     State(state): State<AppState>,
     auth: AuthUser,

@@ -12,9 +12,10 @@ use crate::practice::account::Accounts;
 use crate::server::auth::AuthUser;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::ApiJson;
+use crate::server::openapi::{ErrorBody, ValidationErrorBody};
 use crate::server::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
     pub email: String,
@@ -23,21 +24,21 @@ pub struct SignupRequest {
     pub full_name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
     pub user: User,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MessageResponse {
     pub message: String,
 }
@@ -57,6 +58,13 @@ async fn token_for(state: &AppState, user: User) -> ApiResult<TokenResponse> {
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Account created; a token for it", body = TokenResponse),
+        (status = 409, description = "Email taken", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "Weak password, bad email, unknown or missing field", body = ValidationErrorBody),
+    ))]
 pub async fn signup(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SignupRequest>,
@@ -80,6 +88,14 @@ pub async fn signup(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A new token", body = TokenResponse),
+        (status = 401, description = "Unknown email or wrong password (the same answer)", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "Malformed body", body = ValidationErrorBody),
+        (status = 429, description = "Too many failed logins for this email or address; see Retry-After", body = ErrorBody),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -114,6 +130,11 @@ pub async fn login(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The token is revoked", body = MessageResponse),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = ErrorBody),
+    ))]
 pub async fn logout(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -127,6 +148,11 @@ pub async fn logout(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The token's user", body = User),
+        (status = 401, description = "Missing, invalid, expired or revoked token", body = ErrorBody),
+    ))]
 pub async fn me(auth: AuthUser) -> Json<User> {
     Json(auth.user)
 }

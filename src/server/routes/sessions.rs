@@ -19,10 +19,11 @@ use crate::domain::{
 use crate::server::auth::AuthUser;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{ApiJson, OptionalJson, Params, query, query_range, session_id};
+use crate::server::openapi::{ErrorBody, ValidationErrorBody};
 use crate::server::state::AppState;
 use crate::store::ListFilter;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionRequest {
     pub preparation_type: PreparationType,
@@ -36,19 +37,19 @@ pub struct CreateSessionRequest {
     pub role_context: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchSessionRequest {
     pub status: SessionStatus,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
     pub content: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateRequest {
     #[serde(default)]
@@ -58,6 +59,15 @@ pub struct EvaluateRequest {
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])),
+    request_body = CreateSessionRequest,
+    responses(
+        (status = 201, description = "In progress, with the coach's opening", body = Session),
+        (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        (status = 502, description = "The coach failed", body = ErrorBody),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -74,6 +84,18 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(session)))
 }
 
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", security(("bearer" = [])),
+    params(
+        ("status" = Option<SessionStatus>, Query, description = "Only this status; archived sessions show only when asked for"),
+        ("preparation_type" = Option<PreparationType>, Query),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000),
+        ("page_size" = Option<u32>, Query, minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "Newest first, without transcripts", body = SessionPage),
+        (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -93,6 +115,14 @@ pub async fn list(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/sessions/{session_id}", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "With the full transcript", body = Session),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn show(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -102,6 +132,16 @@ pub async fn show(
     Ok(Json(state.practice(auth.user, move |p| p.show(id)).await?))
 }
 
+#[utoipa::path(patch, path = "/api/v1/sessions/{session_id}", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)), request_body = PatchSessionRequest,
+    responses(
+        (status = 200, body = Session),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Transition not allowed", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn patch(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -116,6 +156,14 @@ pub async fn patch(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 204, description = "Archived, never erased"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn archive(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -134,6 +182,21 @@ fn wants_stream(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("text/event-stream"))
 }
 
+#[utoipa::path(post, path = "/api/v1/sessions/{session_id}/messages", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)), request_body = SendMessageRequest,
+    responses(
+        (status = 200, description = "Both sides of the turn. With `Accept: text/event-stream`: Server-Sent Events `delta` {content}, then `done` (this body) or `error` {detail}",
+            content(
+                (TurnReply = "application/json"),
+                (String = "text/event-stream"),
+            )),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The session is not in progress", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        (status = 502, description = "The coach failed; the user's message is kept", body = ErrorBody),
+    ))]
 pub async fn send_message(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -214,6 +277,15 @@ async fn stream_message(
     Ok(Sse::new(events))
 }
 
+#[utoipa::path(post, path = "/api/v1/sessions/{session_id}/complete", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, description = "Completed; activates the user on their first completion", body = Session),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Fewer than 3 turns (the detail says how many), or not in progress", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn complete(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -225,6 +297,17 @@ pub async fn complete(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/sessions/{session_id}/evaluate", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)), request_body(content = Option<EvaluateRequest>, description = "May be left out"),
+    responses(
+        (status = 200, description = "The existing evaluation (no `force`)", body = Evaluation),
+        (status = 201, description = "A new evaluation", body = Evaluation),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "The session is not completed", body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn evaluate(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -244,6 +327,14 @@ pub async fn evaluate(
     Ok((status, Json(done.evaluation)))
 }
 
+#[utoipa::path(get, path = "/api/v1/sessions/{session_id}/evaluation", tag = "sessions", security(("bearer" = [])),
+    params(("session_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 200, body = Evaluation),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such session, or no evaluation yet", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn evaluation(
     State(state): State<AppState>,
     auth: AuthUser,

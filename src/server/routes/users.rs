@@ -11,6 +11,7 @@ use crate::practice::account::Accounts;
 use crate::server::auth::AuthUser;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::ApiJson;
+use crate::server::openapi::{ErrorBody, ValidationErrorBody};
 use crate::server::state::AppState;
 
 /// A present field, even `null`, is `Some`; an absent one is `None` (left as it is).
@@ -21,7 +22,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// A partial Profile: absent fields stay; `null` or `""` clears one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
     #[serde(default, deserialize_with = "present")]
@@ -38,7 +39,7 @@ pub struct ProfileRequest {
     pub preferences: Option<PreferencesRequest>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferencesRequest {
     #[serde(default, deserialize_with = "present")]
@@ -66,13 +67,18 @@ impl From<ProfileRequest> for ProfileUpdate {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/users/profile", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 401, body = ErrorBody),
+    ))]
 pub async fn get_profile(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -80,6 +86,14 @@ pub async fn get_profile(
     Ok(Json(state.practice(auth.user, |p| p.profile()).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/users/profile", tag = "users", security(("bearer" = [])),
+    request_body = ProfileRequest,
+    responses(
+        (status = 200, description = "The whole profile after the change", body = Profile),
+        (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+    ))]
 pub async fn put_profile(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -93,6 +107,11 @@ pub async fn put_profile(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/account", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 200, body = AccountSummary),
+        (status = 401, body = ErrorBody),
+    ))]
 pub async fn account(
     State(state): State<AppState>,
     auth: AuthUser,
@@ -100,6 +119,15 @@ pub async fn account(
     Ok(Json(state.practice(auth.user, |p| p.account()).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/users/change-password", tag = "users", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed; the user's other tokens are revoked", body = MessageResponse),
+        (status = 400, description = "Wrong current password", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, description = "Weak new password or malformed body", body = ValidationErrorBody),
+    ))]
 pub async fn change_password(
     State(state): State<AppState>,
     auth: AuthUser,
