@@ -33,6 +33,8 @@ const CONTRACT_ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/sessions/{session_id}/evaluation"),
     ("get", "/api/v1/analytics/trends"),
     ("get", "/api/v1/analytics/improvements"),
+    ("put", "/api/v1/sync/sessions/{session_id}"),
+    ("get", "/api/v1/sync/sessions"),
 ];
 
 /// The contract's types and their fields, exactly.
@@ -138,6 +140,8 @@ const CONTRACT_SCHEMAS: &[(&str, &[&str])] = &[
         ],
     ),
     ("Improvements", &["improvements", "practice_suggestions"]),
+    ("SyncItem", &["session", "evaluation"]),
+    ("SyncPage", &["items", "next_cursor"]),
 ];
 
 /// Trends: the contract's fields, plus the documented `drill_effects` extension.

@@ -6,6 +6,7 @@ use uuid::Uuid;
 pub mod account;
 pub mod analytics;
 pub mod import;
+pub mod sync;
 
 use crate::coach::{Coach, CoachError, Sink, bank};
 use crate::domain::{

@@ -33,7 +33,7 @@ pub use error::ApiError;
 pub use state::{AppState, ServerConfig};
 
 use crate::practice::account::Accounts;
-use routes::{analytics, auth as auth_routes, sessions, users};
+use routes::{analytics, auth as auth_routes, sessions, sync, users};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -69,6 +69,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/analytics/trends", get(analytics::trends))
         .route("/analytics/improvements", get(analytics::improvements))
+        .route("/sync/sessions", get(sync::pull))
+        .route(
+            "/sync/sessions/{session_id}",
+            axum::routing::put(sync::push),
+        )
         // API answers are per user: never cached by a shared cache.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

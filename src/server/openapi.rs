@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::routes::{analytics, auth, sessions, users};
+use super::routes::{analytics, auth, sessions, sync, users};
 
 /// `{"detail": "human readable message"}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,6 +89,8 @@ impl Modify for BearerAuth {
         sessions::evaluation,
         analytics::trends,
         analytics::improvements,
+        sync::push,
+        sync::pull,
     ),
     components(schemas(ErrorBody, ValidationErrorBody, ValidationItem, Health)),
     modifiers(&BearerAuth),
@@ -97,6 +99,7 @@ impl Modify for BearerAuth {
         (name = "users", description = "Profile, account summary, password"),
         (name = "sessions", description = "Practice sessions, messages, evaluations"),
         (name = "analytics", description = "Progress over evaluations"),
+        (name = "sync", description = "Extension for `prapp sync`: push merged sessions, pull changes"),
     )
 )]
 pub struct ApiDoc;

@@ -8,6 +8,7 @@ mod analytics;
 mod drafts;
 mod evaluations;
 mod sessions;
+mod sync;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};

@@ -3,4 +3,5 @@
 pub mod analytics;
 pub mod auth;
 pub mod sessions;
+pub mod sync;
 pub mod users;
