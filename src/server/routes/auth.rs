@@ -18,9 +18,13 @@ use crate::server::state::AppState;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    /// 8 to 1024 characters.
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub full_name: Option<String>,
 }
 

@@ -27,13 +27,18 @@ use crate::store::ListFilter;
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionRequest {
     pub preparation_type: PreparationType,
+    /// One of the type's question banks (e.g. "behavioral"), or `drill-<dimension>`.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub meeting_subtype: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub agenda: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub tone: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub role_context: Option<String>,
 }
 
@@ -46,6 +51,8 @@ pub struct PatchSessionRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
+    /// 1 to 8000 characters after trimming.
+    #[schema(min_length = 1, max_length = 8000)]
     pub content: String,
 }
 

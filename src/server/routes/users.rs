@@ -71,6 +71,7 @@ impl From<ProfileRequest> for ProfileUpdate {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub new_password: String,
 }
 
