@@ -31,11 +31,10 @@ CREATE TABLE sync_clock (
 INSERT INTO sync_clock (id, seq) VALUES (1, 0);
 
 ALTER TABLE sessions ADD COLUMN updated_seq INTEGER NOT NULL DEFAULT 0;
--- Sessions that existed before this step are all "changed" once, in creation order.
-UPDATE sessions SET updated_seq = (SELECT COUNT(*) FROM sessions s2
-    WHERE s2.created_at < sessions.created_at
-       OR (s2.created_at = sessions.created_at AND s2.session_id <= sessions.session_id));
-UPDATE sync_clock SET seq = (SELECT COUNT(*) FROM sessions);
+-- Sessions that existed before this step are all "changed" once, in the order they were stored
+-- (rowid): one pass, however large the store.
+UPDATE sessions SET updated_seq = rowid;
+UPDATE sync_clock SET seq = (SELECT COALESCE(MAX(rowid), 0) FROM sessions);
 CREATE INDEX sessions_by_user_seq ON sessions(user_id, updated_seq);
 
 -- Messages and status changes touch the session row (updated_at, turn_count, status), so these

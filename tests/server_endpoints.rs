@@ -8,6 +8,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use server_util::{ANSWERS, TestServer};
 
+/// An API client is told what to do in the API's terms, never to run a CLI command.
+fn assert_api_words(r: &server_util::Resp) {
+    assert!(!r.detail().contains("`prapp"), "{}", r.text);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_errors() {
     let s = TestServer::start().await;
@@ -386,6 +391,7 @@ async fn show_patch_and_delete_errors() {
     for to in ["completed", "setup"] {
         let r = s.patch(&t, &path, json!({ "status": to })).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{to}: {}", r.text);
+        assert_api_words(&r);
     }
     let r = s.patch(&t, &path, json!({"status": "done"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -444,8 +450,10 @@ async fn message_complete_evaluate_errors() {
     assert!(r.detail().contains("has 1"), "{}", r.detail());
     let r = s.post_empty(&t, &format!("{base}/evaluate")).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_api_words(&r);
     let r = s.get(&t, &format!("{base}/evaluation")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_api_words(&r);
 
     for a in &ANSWERS[..2] {
         s.say(&t, &id, a).await;
@@ -458,6 +466,7 @@ async fn message_complete_evaluate_errors() {
     assert_eq!(r.status, StatusCode::CONFLICT);
     let r = s.say(&t, &id, "one more thing").await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_api_words(&r);
     let r = s
         .post(&t, &format!("{base}/evaluate"), json!({"force": "yes"}))
         .await;

@@ -63,7 +63,10 @@ impl<'a> Accounts<'a> {
         self.store.credentials_by_id(user_id)
     }
 
+    /// Records a new token; expired ones are forgotten on the way, so the table stays small on a
+    /// server that runs for months.
     pub fn record_token(&self, token: &TokenRecord) -> Result<()> {
+        self.store.purge_expired_tokens(domain::now())?;
         self.store.insert_token(token)
     }
 

@@ -63,6 +63,9 @@ impl ApiError {
     }
 }
 
+/// The one answer for a session that does not exist or is another user's.
+pub const SESSION_NOT_FOUND: &str = "session not found";
+
 /// The body field a rule error is about, in the contract's words.
 fn body_field(field: &str) -> &str {
     match field {
@@ -88,11 +91,32 @@ impl From<Error> for ApiError {
                     rule.to_string(),
                     "value_error",
                 ),
-                RuleError::NotInProgress { .. }
-                | RuleError::TooFewTurns { .. }
-                | RuleError::NotCompleted { .. }
-                | RuleError::Transition { .. } => {
+                RuleError::TooFewTurns { .. } => {
                     ApiError::new(StatusCode::CONFLICT, rule.to_string())
+                }
+                // The rules' own messages point at CLI commands; an API client gets its own words.
+                RuleError::NotInProgress { status, .. } => ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("the session is {status}, so it takes no new messages"),
+                ),
+                RuleError::NotCompleted { status } => ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!(
+                        "the session is {status}, not completed — complete it first (POST …/complete)"
+                    ),
+                ),
+                RuleError::Transition { from, to, hint } => {
+                    let hint = if *to == crate::domain::SessionStatus::Completed {
+                        " — completion goes through POST …/complete"
+                    } else if hint.contains("prapp") {
+                        ""
+                    } else {
+                        hint
+                    };
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        format!("cannot move a session from {from} to {to}{hint}"),
+                    )
                 }
             },
             Error::Unknown(u) => {
@@ -104,9 +128,7 @@ impl From<Error> for ApiError {
                 ApiError::validation(&["body", field], u.to_string(), "enum")
             }
             // Another user's session answers exactly as one that does not exist.
-            Error::NoSession(_) | Error::Ambiguous { .. } => {
-                ApiError::not_found("session not found")
-            }
+            Error::NoSession(_) | Error::Ambiguous { .. } => ApiError::not_found(SESSION_NOT_FOUND),
             Error::NotFound(msg) => ApiError::not_found(msg),
             Error::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, msg),
             Error::Input(msg) => ApiError::new(StatusCode::BAD_REQUEST, msg),

@@ -63,6 +63,10 @@ pub struct EvaluateRequest {
     pub force: Option<bool>,
 }
 
+fn is_missing_session(e: &ApiError) -> bool {
+    e.detail == serde_json::Value::String(crate::server::error::SESSION_NOT_FOUND.into())
+}
+
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
@@ -348,7 +352,15 @@ pub async fn evaluation(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Evaluation>> {
     let id = session_id(&id)?;
-    Ok(Json(
-        state.practice(auth.user, move |p| p.evaluation(id)).await?,
-    ))
+    let found = state.practice(auth.user, move |p| p.evaluation(id)).await;
+    match found {
+        Ok(e) => Ok(Json(e)),
+        // The use case's message names a CLI command; say it in the API's terms.
+        Err(e) if e.status == StatusCode::NOT_FOUND && !is_missing_session(&e) => {
+            Err(ApiError::not_found(
+                "the session has no evaluation yet — POST …/evaluate once it is completed",
+            ))
+        }
+        Err(e) => Err(e),
+    }
 }
