@@ -24,11 +24,14 @@ pub struct Trends {
     /// Evaluations made in the window.
     pub evaluated_sessions: usize,
     /// Mean of each dimension over the window's evaluations, one decimal.
+    #[schema(required = true)]
     pub average_scores: Option<Scores>,
     /// Mean overall score, two decimals.
+    #[schema(required = true)]
     pub overall_average: Option<f64>,
     /// Overall-score points gained per evaluated session: the least-squares slope of the overall
     /// score against the evaluation's position in time, three decimals. Needs two evaluations.
+    #[schema(required = true)]
     pub improvement_velocity: Option<f64>,
     pub recurring_weaknesses: Vec<Weakness>,
     /// One point per evaluated session, in the order the sessions were practised.
@@ -100,10 +103,13 @@ pub struct DrillEffect {
     pub first_drill_at: DateTime<Utc>,
     pub evaluations_before: usize,
     /// Two decimals; null without evaluations before the first drill.
+    #[schema(required = true)]
     pub mean_before: Option<f64>,
     pub evaluations_after: usize,
+    #[schema(required = true)]
     pub mean_after: Option<f64>,
     /// `mean_after - mean_before`, two decimals, when both exist.
+    #[schema(required = true)]
     pub change: Option<f64>,
 }
 

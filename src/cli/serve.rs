@@ -128,6 +128,11 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
         let addr = listener.local_addr()?;
         // Tests and scripts read this line to find the port.
         eprintln!("prapp: listening on http://{addr}");
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "prapp: note: this is plain HTTP — put a TLS proxy in front before exposing it beyond this machine"
+            );
+        }
         server::serve(listener, state, server::shutdown_signal()).await?;
         eprintln!("prapp: stopped");
         anyhow::Ok(0)

@@ -17,17 +17,24 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Preferences {
+    #[schema(required = true)]
     pub default_preparation_type: Option<PreparationType>,
+    #[schema(required = true)]
     pub default_tone: Option<String>,
 }
 
 /// The contract's Profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Profile {
+    #[schema(required = true)]
     pub full_name: Option<String>,
+    #[schema(required = true)]
     pub target_role: Option<String>,
+    #[schema(required = true)]
     pub experience_level: Option<String>,
+    #[schema(required = true)]
     pub industry: Option<String>,
+    #[schema(required = true)]
     pub bio: Option<String>,
     pub preferences: Preferences,
 }

@@ -210,6 +210,7 @@ pub struct Evidence {
 pub struct EvaluatorInfo {
     /// "heuristic" or "llm".
     pub engine: String,
+    #[schema(required = true)]
     pub model: Option<String>,
 }
 

@@ -223,9 +223,13 @@ pub struct Session {
     pub session_id: Uuid,
     pub user_id: Uuid,
     pub preparation_type: PreparationType,
+    #[schema(required = true)]
     pub meeting_subtype: Option<String>,
+    #[schema(required = true)]
     pub agenda: Option<String>,
+    #[schema(required = true)]
     pub tone: Option<String>,
+    #[schema(required = true)]
     pub role_context: Option<String>,
     pub status: SessionStatus,
     /// Absent in list answers, which leave the transcript out.
@@ -234,7 +238,9 @@ pub struct Session {
     pub turn_count: usize,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub completed_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub evaluation_summary: Option<EvaluationSummary>,
 }
 
@@ -256,7 +262,9 @@ pub struct SessionPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub user_id: Uuid,
+    #[schema(required = true)]
     pub email: Option<String>,
+    #[schema(required = true)]
     pub full_name: Option<String>,
     pub is_activated: bool,
     pub created_at: DateTime<Utc>,

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::sse::{Event, Sse};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
@@ -285,7 +285,8 @@ async fn stream_message(
         let event = event.unwrap_or_else(|_| Event::default().event("error"));
         Some((Ok(event), rx))
     });
-    Ok(Sse::new(events))
+    // Comments every 15 s keep proxies from closing a stream while a slow model thinks.
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
 #[utoipa::path(post, path = "/api/v1/sessions/{session_id}/complete", tag = "sessions", security(("bearer" = [])),
