@@ -395,3 +395,88 @@ async fn logs_carry_request_ids_and_no_secrets() {
     let signature = token.rsplit('.').next().unwrap();
     assert!(!logs.contains(signature));
 }
+
+/// Streams the built-in coach's reply slowly, a piece at a time.
+struct TricklingCoach;
+
+impl Coach for TricklingCoach {
+    fn name(&self) -> String {
+        "trickling".into()
+    }
+    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+        if session.messages().is_empty() {
+            return BuiltinCoach.respond(session, sink);
+        }
+        for piece in ["one ", "two ", "three ", "four ", "five ", "six "] {
+            std::thread::sleep(Duration::from_millis(150));
+            if !sink(piece) {
+                return Err(CoachError::Cancelled);
+            }
+        }
+        Ok("one two three four five six ".into())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_leaving_a_stream_cancels_the_coach_and_keeps_the_answer() {
+    use futures_util::StreamExt;
+    let s = TestServer::start_full(|_| {}, Arc::new(TricklingCoach)).await;
+    let t = s.signup("ada@example.org").await;
+    let id = s.new_session(&t).await;
+    let r = s
+        .client
+        .post(s.url(&format!("/api/v1/sessions/{id}/messages")))
+        .bearer_auth(&t)
+        .header("accept", "text/event-stream")
+        .json(&json!({"content": "An answer I walk away from."}))
+        .send()
+        .await
+        .unwrap();
+    let mut body = r.bytes_stream();
+    let first = body.next().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: delta"));
+    drop(body);
+    // Give the coach time to notice and the server to settle.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let shown = s.get(&t, &format!("/api/v1/sessions/{id}")).await;
+    let transcript = shown.body["transcript"].as_array().unwrap();
+    assert_eq!(transcript.len(), 2, "{}", shown.text);
+    assert_eq!(transcript[1]["content"], "An answer I walk away from.");
+    assert_eq!(shown.body["turn_count"], 0);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thinking_coach_holds_no_database_connection() {
+    let s = TestServer::start_full(
+        |c| c.connections = 1,
+        Arc::new(SlowCoach(Duration::from_millis(1500))),
+    )
+    .await;
+    let t = s.signup("ada@example.org").await;
+    let id = s.new_session(&t).await;
+    let client = s.client.clone();
+    let url = s.url(&format!("/api/v1/sessions/{id}/messages"));
+    let token = t.clone();
+    let slow = tokio::spawn(async move {
+        client
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({"content": ANSWERS[0]}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let r = s.get(&t, "/api/v1/sessions").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        started.elapsed() < Duration::from_millis(700),
+        "a list waited {:?} for the coach",
+        started.elapsed()
+    );
+    assert_eq!(slow.await.unwrap(), StatusCode::OK);
+    s.stop().await;
+}

@@ -129,6 +129,15 @@ impl<'a> Practice<'a> {
     /// transaction, so a coach that fails or is cancelled loses nothing: [`Practice::retry`] asks
     /// again.
     pub fn send(&self, id: Uuid, content: &str, sink: Sink<'_>) -> Result<TurnReply> {
+        let (user_message, session) = self.send_answer(id, content)?;
+        let reply = self.coach.respond(&session, sink).map_err(coach_error)?;
+        self.record_reply(id, user_message, &reply)
+    }
+
+    /// The first half of [`Practice::send`]: checks and stores the answer, and returns it with
+    /// the session as the coach should see it. The server uses the halves so that no database
+    /// connection is held while a model thinks.
+    pub fn send_answer(&self, id: Uuid, content: &str) -> Result<(domain::ChatMessage, Session)> {
         let content = domain::validate_message(content)?;
         let current = self.store.session(self.user.user_id, id)?.session;
         domain::ensure_accepts_messages(current.status)?;
@@ -141,7 +150,29 @@ impl<'a> Practice<'a> {
         )?;
         // The answer is stored: the draft it came from is no longer needed.
         self.store.save_draft(self.user.user_id, id, "")?;
-        self.answer(id, user_message, sink)
+        let session = self.store.session(self.user.user_id, id)?.session;
+        Ok((user_message, session))
+    }
+
+    /// The second half of [`Practice::send`]: stores the coach's reply to `user_message`.
+    pub fn record_reply(
+        &self,
+        id: Uuid,
+        user_message: domain::ChatMessage,
+        reply: &str,
+    ) -> Result<TurnReply> {
+        let (ai_message, turn_number) = self.store.append_message(
+            self.user.user_id,
+            id,
+            Role::Ai,
+            reply,
+            SessionStatus::InProgress,
+        )?;
+        Ok(TurnReply {
+            user_message,
+            ai_message,
+            turn_number,
+        })
     }
 
     /// Answers the user's last message again: after a failed or cancelled reply, or to
@@ -151,38 +182,14 @@ impl<'a> Practice<'a> {
         domain::ensure_accepts_messages(session.status)?;
         let last = session.messages().last().cloned();
         match last {
-            Some(m) if m.role == Role::User => self.answer(id, m, sink),
+            Some(m) if m.role == Role::User => {
+                let reply = self.coach.respond(&session, sink).map_err(coach_error)?;
+                self.record_reply(id, m, &reply)
+            }
             _ => Err(Error::Input(
                 "the coach has already answered your last message — send a new one".into(),
             )),
         }
-    }
-
-    fn answer(
-        &self,
-        id: Uuid,
-        user_message: domain::ChatMessage,
-        sink: Sink<'_>,
-    ) -> Result<TurnReply> {
-        let session = self.store.session(self.user.user_id, id)?.session;
-        let reply = self.coach.respond(&session, sink).map_err(|e| match e {
-            CoachError::Cancelled => Error::Input(
-                "the reply was cancelled — your message is saved; retry to get an answer".into(),
-            ),
-            CoachError::Failed(msg) => Error::Coach(msg),
-        })?;
-        let (ai_message, turn_number) = self.store.append_message(
-            self.user.user_id,
-            id,
-            Role::Ai,
-            &reply,
-            SessionStatus::InProgress,
-        )?;
-        Ok(TurnReply {
-            user_message,
-            ai_message,
-            turn_number,
-        })
     }
 
     /// Completes a session in progress with at least the minimum number of turns, and activates
@@ -321,6 +328,16 @@ impl Practice<'_> {
         session.user_id = self.user.user_id;
         self.store.insert_session(&session)?;
         self.record(&session, assessment)
+    }
+}
+
+/// A coach's failure as the library's error: cancelled is the user's doing, failed the provider's.
+pub fn coach_error(e: CoachError) -> Error {
+    match e {
+        CoachError::Cancelled => Error::Input(
+            "the reply was cancelled — your message is saved; retry to get an answer".into(),
+        ),
+        CoachError::Failed(msg) => Error::Coach(msg),
     }
 }
 

@@ -221,13 +221,31 @@ pub async fn send_message(
             .await?
             .into_response());
     }
-    let reply: TurnReply = state
-        .practice(auth.user, move |p| p.send(id, &req.content, &mut |_| true))
+    let (user_message, session) = state
+        .practice(auth.user.clone(), move |p| p.send_answer(id, &req.content))
         .await?;
-    Ok(Json(reply).into_response())
+    let reply = coach_reply(&state, session, |_| true).await?;
+    let turn = state
+        .practice(auth.user, move |p| p.record_reply(id, user_message, &reply))
+        .await?;
+    Ok(Json(turn).into_response())
 }
 
-/// What the blocking side of a streamed reply sends to the response.
+/// Asks the coach on a blocking thread that holds no database connection: a model may take
+/// seconds, and the pool's few connections must stay free for everyone else meanwhile.
+async fn coach_reply(
+    state: &AppState,
+    session: Session,
+    mut sink: impl FnMut(&str) -> bool + Send + 'static,
+) -> ApiResult<String> {
+    let coach = state.coach();
+    tokio::task::spawn_blocking(move || coach.respond(&session, &mut sink))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::from(crate::practice::coach_error(e)))
+}
+
+/// What the coach's side of a streamed reply sends to the response.
 enum Chunk {
     Delta(String),
     Done(Box<TurnReply>),
@@ -235,37 +253,30 @@ enum Chunk {
 }
 
 /// The SSE variant: `delta` events as the coach produces text, then `done` with the same body as
-/// the JSON answer, or `error` with `{detail}`. Errors found before the coach starts (bad id,
-/// session not in progress, bad content) are ordinary JSON errors with their status, so a client
-/// learns them as it would without streaming. A client that goes away cancels the coach; the
-/// user's message is kept either way.
+/// the JSON answer, or `error` with `{detail}`. The answer is checked and stored before the
+/// stream starts, so its errors (bad id, session not in progress, bad content) are ordinary JSON
+/// errors with their status. A client that goes away cancels the coach; the answer is kept.
 async fn stream_message(
     state: AppState,
     auth: AuthUser,
     id: uuid::Uuid,
     content: String,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    // Check the rules up front, so their errors keep their status codes.
-    let check_content = content.clone();
-    state
-        .practice(auth.user.clone(), move |p| {
-            crate::domain::validate_message(&check_content)?;
-            let s = p.show(id)?;
-            crate::domain::ensure_accepts_messages(s.status)?;
-            Ok(())
-        })
+    let (user_message, session) = state
+        .practice(auth.user.clone(), move |p| p.send_answer(id, &content))
         .await?;
     let (tx, rx) = mpsc::unbounded_channel::<Chunk>();
-    let worker = state.clone();
     tokio::spawn(async move {
         let deltas = tx.clone();
-        let result = worker
-            .practice(auth.user, move |p| {
-                p.send(id, &content, &mut |piece: &str| {
-                    deltas.send(Chunk::Delta(piece.to_string())).is_ok()
-                })
-            })
-            .await;
+        let sink = move |piece: &str| deltas.send(Chunk::Delta(piece.to_string())).is_ok();
+        let result = match coach_reply(&state, session, sink).await {
+            Ok(reply) => {
+                state
+                    .practice(auth.user, move |p| p.record_reply(id, user_message, &reply))
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         let _ = tx.send(match result {
             Ok(reply) => Chunk::Done(Box::new(reply)),
             Err(e) => Chunk::Failed(e),
