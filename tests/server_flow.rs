@@ -216,3 +216,41 @@ async fn prapp_serve_binary_prints_its_port_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "prapp: stopped"), "{rest:?}");
 }
+
+/// Bad settings stop `prapp serve` before it listens, with a one-line error and exit 2.
+#[test]
+fn prapp_serve_refuses_a_short_secret_and_a_bad_ttl() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("prapp"))
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env("PRAPP_JWT_SECRET", "too-short")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("PRAPP_JWT_SECRET is shorter than 32"), "{err}");
+    assert!(
+        !err.contains("too-short"),
+        "the secret itself is never printed: {err}"
+    );
+
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("prapp"))
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "serve",
+            "--token-ttl",
+            "1w",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit"));
+}

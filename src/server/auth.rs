@@ -249,3 +249,65 @@ impl LoginLimiter {
         map.remove(key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Vec<String> {
+        vec!["email:ada@example.org".into(), "addr:127.0.0.1".into()]
+    }
+
+    #[test]
+    fn the_limiter_stops_after_the_allowed_failures_and_forgets_after_the_window() {
+        let limiter = LoginLimiter::new(LoginLimit {
+            max_failures: 3,
+            window: Duration::from_millis(300),
+        });
+        for _ in 0..3 {
+            assert_eq!(limiter.check(&keys()), None);
+            limiter.fail(&keys());
+        }
+        let wait = limiter.check(&keys()).unwrap();
+        assert!(wait >= 1, "Retry-After is at least a second: {wait}");
+        // Another address for the same email is still stopped; another email from the address too.
+        assert!(limiter.check(&["email:ada@example.org".into()]).is_some());
+        assert!(limiter.check(&["addr:127.0.0.1".into()]).is_some());
+        assert!(limiter.check(&["email:bob@example.org".into()]).is_none());
+        std::thread::sleep(Duration::from_millis(350));
+        assert_eq!(limiter.check(&keys()), None);
+    }
+
+    #[test]
+    fn a_success_clears_the_email_but_not_the_address() {
+        let limiter = LoginLimiter::new(LoginLimit {
+            max_failures: 2,
+            window: Duration::from_secs(60),
+        });
+        limiter.fail(&keys());
+        limiter.fail(&keys());
+        limiter.succeed("email:ada@example.org");
+        assert!(limiter.check(&["email:ada@example.org".into()]).is_none());
+        assert!(limiter.check(&["addr:127.0.0.1".into()]).is_some());
+    }
+
+    #[test]
+    fn hashes_verify_and_tokens_round_trip() {
+        let h = PasswordHashing::cheap_for_tests();
+        let hash = h.hash("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(h.verify("correct horse", &hash));
+        assert!(!h.verify("wrong horse", &hash));
+        assert!(!h.verify("correct horse", "not a hash"));
+        let owasp = PasswordHashing::owasp();
+        assert_eq!(owasp.params.m_cost(), 19 * 1024);
+        assert_eq!(owasp.params.t_cost(), 2);
+
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
+        let user = Uuid::now_v7();
+        let (token, record) = keys.issue(user).unwrap();
+        assert_eq!(keys.check(&token), Some((user, record.jti)));
+        let other = TokenKeys::new(b"fedcba9876543210fedcba9876543210", Duration::from_secs(60));
+        assert_eq!(other.check(&token), None);
+    }
+}

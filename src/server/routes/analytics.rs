@@ -19,7 +19,7 @@ use crate::server::state::AppState;
     ),
     responses(
         (status = 200, body = Trends),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
 pub async fn trends(
@@ -39,7 +39,7 @@ pub async fn trends(
 #[utoipa::path(get, path = "/api/v1/analytics/improvements", tag = "analytics", security(("bearer" = [])),
     responses(
         (status = 200, body = Improvements),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
     ))]
 pub async fn improvements(
     State(state): State<AppState>,

@@ -95,10 +95,10 @@ pub async fn signup(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "A new token", body = TokenResponse),
-        (status = 401, description = "Unknown email or wrong password (the same answer)", body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), description = "Unknown email or wrong password (the same answer)", body = ErrorBody),
         (status = 413, description = "Body over 1 MiB", body = ErrorBody),
         (status = 422, description = "Malformed body", body = ValidationErrorBody),
-        (status = 429, description = "Too many failed logins for this email or address; see Retry-After", body = ErrorBody),
+        (status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")), description = "Too many failed logins for this email or address; see Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -137,7 +137,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The token is revoked", body = MessageResponse),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), description = "Missing, invalid, expired or revoked token", body = ErrorBody),
     ))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -155,7 +155,7 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The token's user", body = User),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), description = "Missing, invalid, expired or revoked token", body = ErrorBody),
     ))]
 pub async fn me(auth: AuthUser) -> Json<User> {
     Json(auth.user)

@@ -74,7 +74,7 @@ pub const MAX_PAGE_SIZE: u64 = 100;
     request_body = CreateSessionRequest,
     responses(
         (status = 201, description = "In progress, with the coach's opening", body = Session),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
         (status = 502, description = "The coach failed", body = ErrorBody),
@@ -104,7 +104,7 @@ pub async fn create(
     ),
     responses(
         (status = 200, description = "Newest first, without transcripts", body = SessionPage),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
 pub async fn list(
@@ -130,7 +130,7 @@ pub async fn list(
     params(("session_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "With the full transcript", body = Session),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
@@ -147,7 +147,7 @@ pub async fn show(
     params(("session_id" = uuid::Uuid, Path)), request_body = PatchSessionRequest,
     responses(
         (status = 200, body = Session),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Transition not allowed", body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -171,7 +171,7 @@ pub async fn patch(
     params(("session_id" = uuid::Uuid, Path)),
     responses(
         (status = 204, description = "Archived, never erased"),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
@@ -201,7 +201,7 @@ fn wants_stream(headers: &HeaderMap) -> bool {
                 (TurnReply = "application/json"),
                 (String = "text/event-stream"),
             )),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "The session is not in progress", body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -304,7 +304,7 @@ async fn stream_message(
     params(("session_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, description = "Completed; activates the user on their first completion", body = Session),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "Fewer than 3 turns (the detail says how many), or not in progress", body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
@@ -325,7 +325,7 @@ pub async fn complete(
     responses(
         (status = 200, description = "The existing evaluation (no `force`)", body = Evaluation),
         (status = 201, description = "A new evaluation", body = Evaluation),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "The session is not completed", body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -354,7 +354,7 @@ pub async fn evaluate(
     params(("session_id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = Evaluation),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, description = "No such session, or no evaluation yet", body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]

@@ -37,7 +37,7 @@ pub const MAX_LIMIT: u64 = 500;
     params(("session_id" = uuid::Uuid, Path)), request_body = SyncItem,
     responses(
         (status = 200, description = "The merged session; pushing the same data again changes nothing", body = Session),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, description = "The id belongs to another user's session", body = ErrorBody),
         (status = 409, description = "A message id belongs to another session", body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -67,7 +67,7 @@ pub async fn push(
     ),
     responses(
         (status = 200, description = "Sessions changed since the cursor, oldest change first", body = SyncPage),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
 pub async fn pull(

@@ -78,7 +78,7 @@ pub struct ChangePasswordRequest {
 #[utoipa::path(get, path = "/api/v1/users/profile", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, body = Profile),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
     ))]
 pub async fn get_profile(
     State(state): State<AppState>,
@@ -91,7 +91,7 @@ pub async fn get_profile(
     request_body = ProfileRequest,
     responses(
         (status = 200, description = "The whole profile after the change", body = Profile),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
@@ -111,7 +111,7 @@ pub async fn put_profile(
 #[utoipa::path(get, path = "/api/v1/users/account", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, body = AccountSummary),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
     ))]
 pub async fn account(
     State(state): State<AppState>,
@@ -125,7 +125,7 @@ pub async fn account(
     responses(
         (status = 200, description = "Changed; the user's other tokens are revoked", body = MessageResponse),
         (status = 400, description = "Wrong current password", body = ErrorBody),
-        (status = 401, body = ErrorBody),
+        (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, description = "Weak new password or malformed body", body = ValidationErrorBody),
     ))]
