@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::Ctx;
+use crate::coach::Coach;
 use crate::coach::builtin::BuiltinCoach;
 use crate::config::env_var;
 use crate::error::Error;
@@ -102,12 +103,18 @@ pub fn jwt_secret(data_dir: &Path) -> crate::Result<Vec<u8>> {
     }
 }
 
+/// Who answers for the AI on the server. The built-in coach today; this is where a configured LLM
+/// coach plugs in (every handler only knows `Arc<dyn Coach>`).
+fn coach(_ctx: &Ctx) -> Arc<dyn Coach> {
+    Arc::new(BuiltinCoach)
+}
+
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
     let data_dir = ctx.paths.data_dir.clone();
     let mut config = ServerConfig::new(data_dir.clone(), jwt_secret(&data_dir)?);
     config.token_ttl = args.token_ttl;
     config.cors_origins = args.cors_origins;
-    let state = AppState::new(config, Arc::new(BuiltinCoach))?;
+    let state = AppState::new(config, coach(ctx))?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
