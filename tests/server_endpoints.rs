@@ -537,3 +537,47 @@ async fn unknown_routes_and_methods_answer_json() {
     assert!(r.body["detail"].is_string());
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_must_be_json_objects() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    for (path, method, body) in [
+        ("/api/v1/users/profile", Method::PUT, "[null, null]"),
+        ("/api/v1/sessions", Method::POST, r#"["interview"]"#),
+        ("/api/v1/sessions", Method::POST, "42"),
+        ("/api/v1/sessions", Method::POST, ""),
+    ] {
+        let r = s
+            .client
+            .request(method.clone(), s.url(path))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path} {body}"
+        );
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["detail"][0]["loc"], json!(["body"]), "{v}");
+    }
+    // Evaluate's body may be left out, or be JSON null: both mean "no force".
+    let id = s.evaluated_session(&t).await;
+    for body in ["", "null", "{}"] {
+        let r = s
+            .client
+            .post(s.url(&format!("/api/v1/sessions/{id}/evaluate")))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{body:?}");
+    }
+    s.stop().await;
+}

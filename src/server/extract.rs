@@ -43,7 +43,9 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(req, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        let text = bytes.trim_ascii();
+        // No body, or JSON `null`, is "nothing asked for".
+        if text.is_empty() || text == b"null" {
             return Ok(OptionalJson(T::default()));
         }
         parse_body(&bytes).map(OptionalJson)
@@ -66,8 +68,26 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
     })
 }
 
-/// Parses a JSON body, naming the field that is wrong the way FastAPI does.
+/// Parses a JSON body, naming the field that is wrong the way FastAPI does. Every body of the
+/// contract is an object: serde would also fill a struct from an array (`[null, null]`), which
+/// is no way to write one.
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        let empty = bytes.trim_ascii().is_empty();
+        return Err(ApiError::validation(
+            &["body"],
+            if empty {
+                "a JSON object is required"
+            } else {
+                "the body must be a JSON object"
+            },
+            if empty {
+                "missing"
+            } else {
+                "model_attributes_type"
+            },
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();

@@ -62,7 +62,7 @@ pub async fn push(
 
 #[utoipa::path(get, path = "/api/v1/sync/sessions", tag = "sync", security(("bearer" = [])),
     params(
-        ("since" = Option<String>, Query, description = "A cursor from an earlier answer; from the beginning when left out"),
+        ("since" = Option<String>, Query, pattern = "^[0-9]+$", description = "A cursor from an earlier answer; from the beginning when left out"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
     ),
     responses(
