@@ -87,6 +87,22 @@ async fn security_headers_and_request_ids() {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-request-id"], "trace-me-42");
+    // An id that is too long or carries odd characters is replaced, not logged.
+    for unfit in [
+        "x".repeat(65),
+        "spaces are not ids".to_string(),
+        "a\"quote".to_string(),
+    ] {
+        let r = s
+            .client
+            .get(s.url("/healthz"))
+            .header("x-request-id", unfit.as_str())
+            .send()
+            .await
+            .unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{unfit} → {id}");
+    }
     let t = s.signup("ada@example.org").await;
     let r = s.get(&t, "/api/v1/sessions").await;
     assert_eq!(r.headers["cache-control"], "no-store");

@@ -132,6 +132,24 @@ pub fn router(state: AppState) -> Router {
             .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::map_request(drop_unfit_request_id))
+}
+
+/// A client's own `x-request-id` is kept (so its logs and ours line up) when it is a short token;
+/// anything else is dropped and replaced by a fresh UUID, so nobody writes what they like into
+/// our logs.
+async fn drop_unfit_request_id(mut req: Request) -> Request {
+    let fit = req.headers().get(&REQUEST_ID).map(|v| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= 64
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+    });
+    if fit == Some(false) {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    req
 }
 
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
