@@ -496,3 +496,50 @@ async fn a_thinking_coach_holds_no_database_connection() {
     assert_eq!(slow.await.unwrap(), StatusCode::OK);
     s.stop().await;
 }
+
+/// Slow to open a session, too (as a model writing its first question would be).
+struct SlowOpener(Duration);
+
+impl Coach for SlowOpener {
+    fn name(&self) -> String {
+        "slow opener".into()
+    }
+    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+        std::thread::sleep(self.0);
+        BuiltinCoach.respond(session, sink)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coach_writing_an_opening_holds_no_database_connection() {
+    let s = TestServer::start_full(
+        |c| c.connections = 1,
+        Arc::new(SlowOpener(Duration::from_millis(1500))),
+    )
+    .await;
+    let t = s.signup("ada@example.org").await;
+    let client = s.client.clone();
+    let url = s.url("/api/v1/sessions");
+    let token = t.clone();
+    let slow = tokio::spawn(async move {
+        client
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({"preparation_type": "pitch"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(s.get(&t, "/api/v1/sessions").await.status, StatusCode::OK);
+    assert!(
+        started.elapsed() < Duration::from_millis(700),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(slow.await.unwrap(), StatusCode::CREATED);
+    assert_eq!(s.get(&t, "/api/v1/sessions").await.body["total"], 1);
+    s.stop().await;
+}

@@ -72,6 +72,18 @@ impl<'a> Practice<'a> {
     /// Starts a session: validates the setup, resolves the subtype against the question banks,
     /// and stores the session with the coach's opening message in one transaction.
     pub fn create(&self, setup: &SessionSetup) -> Result<Session> {
+        let session = self.new_session(setup)?;
+        let opening = self
+            .coach
+            .respond(&session, &mut |_| true)
+            .map_err(|e| Error::Coach(e.to_string()))?;
+        self.start(session, opening)
+    }
+
+    /// The first half of [`Practice::create`]: the session a setup describes, checked, not yet
+    /// stored and without its opening. The server asks the coach between the halves, holding no
+    /// database connection while a model thinks.
+    pub fn new_session(&self, setup: &SessionSetup) -> Result<Session> {
         let setup = setup.validate()?;
         let preparation_type = setup.preparation_type.ok_or_else(|| {
             Error::Input(format!(
@@ -82,7 +94,7 @@ impl<'a> Practice<'a> {
         // Drill subtypes (`drill-<dimension>`) are valid for every type.
         let subtype = bank::subtype(preparation_type, setup.meeting_subtype.as_deref())?;
         let now = domain::now();
-        let mut session = Session {
+        Ok(Session {
             session_id: Uuid::now_v7(),
             user_id: self.user.user_id,
             preparation_type,
@@ -97,11 +109,12 @@ impl<'a> Practice<'a> {
             updated_at: now,
             completed_at: None,
             evaluation_summary: None,
-        };
-        let opening = self
-            .coach
-            .respond(&session, &mut |_| true)
-            .map_err(|e| Error::Coach(e.to_string()))?;
+        })
+    }
+
+    /// The second half of [`Practice::create`]: stores the session with the coach's opening.
+    pub fn start(&self, mut session: Session, opening: String) -> Result<Session> {
+        session.user_id = self.user.user_id;
         session.transcript = Some(vec![domain::ChatMessage {
             message_id: Uuid::now_v7(),
             role: Role::Ai,

@@ -91,7 +91,13 @@ pub async fn create(
         tone: req.tone,
         role_context: req.role_context,
     };
-    let session = state.practice(auth.user, move |p| p.create(&setup)).await?;
+    let session = state
+        .practice(auth.user.clone(), move |p| p.new_session(&setup))
+        .await?;
+    let opening = coach_reply(&state, session.clone(), |_| true).await?;
+    let session = state
+        .practice(auth.user, move |p| p.start(session, opening))
+        .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
