@@ -142,9 +142,13 @@ impl Store {
         rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
     }
 
-    /// A trivial query: whether the database answers (health checks).
+    /// Whether the database answers (health checks): a read of a real table, so a file that is
+    /// gone or unreadable fails where `SELECT 1` would not even look at it.
     pub fn ping(&self) -> Result<()> {
-        self.conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        self.conn
+            .query_row("SELECT seq FROM sync_clock WHERE id = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
         Ok(())
     }
 
