@@ -67,7 +67,7 @@ fn par_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Syn
 }
 
 fn progress(len: usize) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || len < 2 {
+    if !std::io::stderr().is_terminal() || output::quiet() || len < 2 {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len as u64);
@@ -298,7 +298,7 @@ pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
     if args.save && !args.json && !args.csv {
         let saved = args.files.len() - failed;
         writeln!(
-            output::stderr(),
+            output::hints(),
             "{}",
             paint(
                 DIM,
@@ -335,7 +335,7 @@ fn all_completed(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     let mut out = output::stdout();
     if ids.is_empty() {
         writeln!(
-            output::stderr(),
+            output::hints(),
             "nothing to evaluate: every completed session already has an evaluation"
         )?;
         return Ok(exit::OK);

@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
             std::fs::write(path, &report)
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             writeln!(
-                output::stderr(),
+                output::hints(),
                 "wrote {} ({})",
                 path.display(),
                 match args.format {

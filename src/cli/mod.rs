@@ -4,6 +4,7 @@
 mod analytics;
 mod chart;
 mod chat;
+mod config;
 mod dev;
 mod drill;
 mod evaluate;
@@ -36,7 +37,9 @@ Examples:
   prapp analytics trends            # progress; also: analytics improvements|chart, drill, export
 
 Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider unavailable.
-Environment: PRAPP_HOME (data dir), NO_COLOR.";
+Environment: PRAPP_HOME (data dir), PRAPP_CONFIG (config file), PRAPP_PROVIDER, PRAPP_MODEL,
+PRAPP_BASE_URL, PRAPP_API_KEY, PRAPP_LOG (e.g. debug), NO_COLOR, PAGER.
+Settings in layers: defaults < config file < PRAPP_* environment < flags (`prapp config show`).";
 
 #[derive(Debug, Parser)]
 #[command(name = "prapp", version, about = ABOUT, after_help = AFTER_HELP, disable_version_flag = true)]
@@ -52,6 +55,38 @@ pub struct Cli {
     /// Print the version and the data and config dirs in use
     #[arg(short = 'V', long)]
     pub version: bool,
+
+    /// Say less: no hints or progress, only results and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more: what prapp is doing, on stderr (-vv for debug detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Never send long output through $PAGER
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
+    /// The model provider [env: PRAPP_PROVIDER]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub provider: Option<crate::config::Provider>,
+
+    /// The model name [env: PRAPP_MODEL]
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Coach")]
+    pub model: Option<String>,
+
+    /// The OpenAI-compatible API root [env: PRAPP_BASE_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Coach")]
+    pub base_url: Option<String>,
+
+    /// Who plays the counterpart: the built-in offline coach or the LLM [env: PRAPP_COACH]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub coach: Option<crate::config::CoachChoice>,
+
+    /// Who evaluates: the heuristic evaluator or the LLM [env: PRAPP_JUDGE]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub judge: Option<crate::config::JudgeChoice>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -81,6 +116,9 @@ pub enum Command {
     Analytics(analytics::AnalyticsCmd),
     /// Start a session aimed at one dimension: your weakest, or the one you name
     Drill(drill::DrillArgs),
+    /// Show or change settings: provider, model, API key…
+    #[command(subcommand)]
+    Config(config::ConfigCmd),
     /// Print a shell completion script
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one per command with --out
@@ -90,18 +128,21 @@ pub enum Command {
     Dev(dev::DevCmd),
 }
 
-/// Everything a command needs: the resolved paths, the open store and the coach.
+/// Everything a command needs: the resolved paths and settings, the open store and the coach.
 pub struct Ctx {
     pub paths: Paths,
+    pub settings: crate::config::Settings,
     pub store: Store,
     pub coach: BuiltinCoach,
 }
 
 impl Ctx {
-    fn open(paths: Paths) -> crate::Result<Ctx> {
+    fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
+        let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
         Ok(Ctx {
             paths,
+            settings,
             store,
             coach: BuiltinCoach,
         })
@@ -109,8 +150,7 @@ impl Ctx {
 
     /// The practice screen's keys, with the config file's `[keys]` remapping.
     pub fn keymap(&self) -> crate::Result<crate::tui::keys::Keymap> {
-        let config = self.paths.load_config()?;
-        crate::tui::keys::Keymap::from_config(&config.keys).map_err(|e| {
+        crate::tui::keys::Keymap::from_config(&self.settings.keys).map_err(|e| {
             crate::Error::Input(format!(
                 "config file {}: {e}",
                 self.paths.config_file().display()
@@ -139,7 +179,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Auto => {}
     }
+    output::set_quiet(cli.quiet);
+    output::set_no_pager(cli.no_pager);
     let paths = Paths::resolve(cli.data_dir)?;
+    crate::logging::init(&paths.log_dir, cli.verbose);
+    tracing::debug!(data_dir = %paths.data_dir.display(), "prapp {}", env!("CARGO_PKG_VERSION"));
+    let flags = crate::config::Flags {
+        provider: cli.provider,
+        model: cli.model,
+        base_url: cli.base_url,
+        coach: cli.coach,
+        judge: cli.judge,
+    };
     if cli.version {
         let mut out = output::stdout();
         writeln!(out, "prapp {}", env!("CARGO_PKG_VERSION"))?;
@@ -157,13 +208,14 @@ pub fn run(cli: Cli) -> Result<i32> {
             return Ok(0);
         }
     };
-    // These need no store.
+    // These need no store (and `config` must work with a broken config file, to fix it).
     let command = match command {
         Command::Completions(args) => return shell::completions(args),
         Command::Man(args) => return shell::man(args),
+        Command::Config(cmd) => return config::run(&paths, &flags, cmd),
         other => other,
     };
-    let ctx = Ctx::open(paths)?;
+    let ctx = Ctx::open(paths, &flags)?;
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
         Command::Tui => {
@@ -181,7 +233,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
-        Command::Completions(_) | Command::Man(_) => Ok(0),
+        Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }
 

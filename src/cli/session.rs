@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 } else {
                     "no sessions on this page — try a lower --page"
                 };
-                writeln!(output::stderr(), "{hint}")?;
+                writeln!(output::hints(), "{hint}")?;
                 return Ok(0);
             }
             let rows: Vec<Vec<String>> = page
@@ -209,7 +209,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             let shown_to = (page.page - 1) * page.page_size + page.sessions.len();
             if shown_to < page.total || page.page > 1 {
                 writeln!(
-                    output::stderr(),
+                    output::hints(),
                     "{}",
                     paint(
                         DIM,
@@ -229,11 +229,16 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 output::json(&mut out, &session)?;
                 return Ok(0);
             }
-            print_header(&mut out, &session)?;
-            let width = output::wrap_width();
-            for m in session.messages() {
-                output::message(&mut out, m, width)?;
-            }
+            drop(out);
+            output::paged(|mut out| {
+                print_header(&mut out, &session)?;
+                let width = output::wrap_width();
+                for m in session.messages() {
+                    output::message(&mut out, m, width)?;
+                }
+                Ok(())
+            })?;
+            return Ok(0);
         }
         SessionCmd::Status(args) => {
             let to: SessionStatus = args.status.parse().map_err(Error::from)?;

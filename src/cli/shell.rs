@@ -62,7 +62,7 @@ pub fn man(args: ManArgs) -> Result<i32> {
         }
     }
     writeln!(
-        output::stderr(),
+        output::hints(),
         "wrote {written} man pages to {}",
         dir.display()
     )?;

@@ -36,7 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_drafts",
         include_str!("../../migrations/0003_drafts.sql"),
     ),
-    ("0004_usage", include_str!("../../migrations/0004_usage.sql")),
+    (
+        "0004_usage",
+        include_str!("../../migrations/0004_usage.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -109,7 +112,14 @@ impl Store {
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
-        for (i, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+        // The common case, up to date: no write lock at all.
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
             let target = i as i64 + 1;
             let tx = self
                 .conn
@@ -123,6 +133,7 @@ impl Store {
             tx.pragma_update(None, "user_version", target)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.commit()?;
+            tracing::info!(migration = name, path = %self.path.display(), "schema step applied");
         }
         Ok(())
     }
@@ -174,7 +185,7 @@ fn writable_err(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

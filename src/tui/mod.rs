@@ -185,20 +185,12 @@ pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Resul
 
 /// Suspends the TUI, opens `$VISUAL`/`$EDITOR` on the answer, and comes back with the result.
 fn edit(terminal: &mut Terminal<CrosstermBackend<Stdout>>, text: &str) -> Result<String, String> {
-    let editor = crate::config::env_var("VISUAL")
-        .or_else(|| crate::config::env_var("EDITOR"))
-        .unwrap_or_else(|| "vi".into());
     let dir = tempfile::tempdir()
         .map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
     let path = dir.path().join("answer.md");
     std::fs::write(&path, text).map_err(|e| format!("cannot write the temp file: {e}"))?;
     restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
-        .status();
+    let status = crate::editor::open(&path);
     let _ = enable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -208,11 +200,8 @@ fn edit(terminal: &mut Terminal<CrosstermBackend<Stdout>>, text: &str) -> Result
     );
     let _ = terminal.clear();
     match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path)
+        Ok(()) => std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read the edited answer: {e}")),
-        Ok(s) => Err(format!(
-            "{editor} exited with {s}; your answer is unchanged"
-        )),
-        Err(e) => Err(format!("cannot start {editor}: {e} — set $EDITOR")),
+        Err(e) => Err(format!("{e}; your answer is unchanged")),
     }
 }
