@@ -17,6 +17,7 @@ use crate::error::Error;
 )]
 pub struct ChatArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Your answer (otherwise read from stdin, or asked for interactively on a terminal)
     #[arg(short, long)]

@@ -28,6 +28,7 @@ pub enum ExportFormat {
 )]
 pub struct ExportArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// What to write
     #[arg(short, long, value_enum, default_value_t = ExportFormat::Md)]

@@ -12,7 +12,7 @@ pub(crate) mod export;
 pub mod output;
 mod plot;
 mod session;
-mod shell;
+pub mod shell;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -242,5 +242,30 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    /// Every visible command's --help ends with at least one example.
+    #[test]
+    fn every_command_has_an_example() {
+        fn walk(cmd: &clap::Command, path: String, missing: &mut Vec<String>) {
+            let has = cmd
+                .get_after_help()
+                .is_some_and(|h| h.to_string().contains("Example"));
+            if !has && cmd.get_subcommands().next().is_none() {
+                missing.push(path.clone());
+            }
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                if sub.get_name() != "help" {
+                    walk(sub, format!("{path} {}", sub.get_name()), missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(
+            &<super::Cli as clap::CommandFactory>::command(),
+            "prapp".into(),
+            &mut missing,
+        );
+        assert!(missing.is_empty(), "no example in --help of: {missing:?}");
     }
 }

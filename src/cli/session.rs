@@ -55,6 +55,7 @@ pub enum SessionCmd {
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Evaluate again even if an evaluation is stored (replaces it)
     #[arg(long)]
@@ -67,7 +68,7 @@ pub struct EvaluateArgs {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// What to rehearse: interview, corporate, pitch, sales, presentation, other
-    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    #[arg(short = 't', long = "type", value_name = "TYPE", add = super::shell::preparation_types())]
     pub preparation_type: String,
     /// The kind of meeting, e.g. behavioral, technical, system-design, seed, discovery
     #[arg(short = 's', long)]
@@ -98,7 +99,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub status: Option<String>,
     /// Only sessions of this preparation type
-    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    #[arg(short = 't', long = "type", value_name = "TYPE", add = super::shell::preparation_types())]
     pub preparation_type: Option<String>,
     /// How many sessions a page holds
     #[arg(short = 'n', long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -117,6 +118,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct IdArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Print the session as JSON
     #[arg(long)]
@@ -126,6 +128,7 @@ pub struct IdArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// The new status: in_progress or archived (or, for an archived session, its previous one)
     pub status: String,

@@ -108,6 +108,31 @@ impl Store {
         }
     }
 
+    /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
+    /// completion: (id, type, subtype, status, agenda).
+    pub fn sessions_with_prefix(
+        &self,
+        user_id: Uuid,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String, Option<String>, String, Option<String>)>> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT session_id, preparation_type, meeting_subtype, status, agenda FROM sessions
+             WHERE user_id = ?1 AND session_id >= ?2 AND session_id < ?2 || 'g'
+             ORDER BY session_id DESC LIMIT ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![user_id.to_string(), prefix, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// One session with its transcript.
     pub fn session(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionRow> {
         let mut row = self
