@@ -62,13 +62,18 @@ pub fn session_ids() -> ArgValueCompleter {
             .sessions_with_prefix(user.user_id, prefix, 50)
             .unwrap_or_default()
             .into_iter()
-            .map(|(id, kind, subtype, status, agenda)| {
-                let mut help = format!("{kind} {} · {status}", subtype.unwrap_or_default());
-                if let Some(a) = agenda.filter(|a| !a.is_empty()) {
+            .map(|s| {
+                let mut help = format!(
+                    "{} {} · {}",
+                    s.kind,
+                    s.subtype.unwrap_or_default(),
+                    s.status
+                );
+                if let Some(a) = s.agenda.filter(|a| !a.is_empty()) {
                     help.push_str(" · ");
                     help.push_str(&output::truncate(&a, 40));
                 }
-                CompletionCandidate::new(id).help(Some(help.into()))
+                CompletionCandidate::new(s.id).help(Some(help.into()))
             })
             .collect()
     })

@@ -11,7 +11,7 @@ mod sessions;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
-pub use sessions::{ListFilter, SessionRow};
+pub use sessions::{IdHint, ListFilter, SessionRow};
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -58,6 +58,16 @@ fn session_from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
     })
 }
 
+/// A session id with what a shell shows beside it when completing.
+#[derive(Debug, Clone)]
+pub struct IdHint {
+    pub id: String,
+    pub kind: String,
+    pub subtype: Option<String>,
+    pub status: String,
+    pub agenda: Option<String>,
+}
+
 impl Store {
     /// Stores a new session together with its transcript so far (the coach's opening), at once.
     pub fn insert_session(&self, s: &Session) -> Result<()> {
@@ -109,13 +119,13 @@ impl Store {
     }
 
     /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
-    /// completion: (id, type, subtype, status, agenda).
+    /// completion.
     pub fn sessions_with_prefix(
         &self,
         user_id: Uuid,
         prefix: &str,
         limit: usize,
-    ) -> Result<Vec<(String, String, Option<String>, String, Option<String>)>> {
+    ) -> Result<Vec<IdHint>> {
         let prefix = prefix.trim().to_ascii_lowercase();
         if !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
             return Ok(Vec::new());
@@ -127,7 +137,13 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![user_id.to_string(), prefix, limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(IdHint {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    subtype: r.get(2)?,
+                    status: r.get(3)?,
+                    agenda: r.get(4)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
