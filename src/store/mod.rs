@@ -36,7 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_drafts",
         include_str!("../../migrations/0003_drafts.sql"),
     ),
-    ("0004_usage", include_str!("../../migrations/0004_usage.sql")),
+    (
+        "0004_usage",
+        include_str!("../../migrations/0004_usage.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
