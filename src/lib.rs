@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod eval;
+pub mod llm;
 pub mod practice;
 pub mod store;
 pub mod text;
