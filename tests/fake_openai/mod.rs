@@ -297,6 +297,9 @@ async fn chat(State(script): State<Shared>, headers: HeaderMap, body: Bytes) -> 
                 .chain(stream::pending())
                 .boxed())
         }
+        Reply::Raw { pieces, delay } if delay.is_zero() => {
+            sse(stream::iter(pieces.into_iter().map(Bytes::from)).boxed())
+        }
         Reply::Raw { pieces, delay } => sse(stream::iter(pieces)
             .then(move |piece| async move {
                 tokio::time::sleep(delay).await;
