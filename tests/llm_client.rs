@@ -169,6 +169,17 @@ fn a_stream_without_usage_is_fine() {
 }
 
 #[test]
+fn a_server_that_ignores_stream_true_still_gets_its_reply_through() {
+    let fake = FakeOpenAi::start();
+    fake.push(Reply::Json(fake_openai::completion_json("All at once.")));
+    let (completion, seen) = stream(&client(&fake));
+    let completion = completion.unwrap();
+    assert_eq!(completion.text, "All at once.");
+    assert_eq!(seen, ["All at once."]);
+    assert_eq!(completion.usage.map(|u| u.prompt_tokens), Some(10));
+}
+
+#[test]
 fn a_stream_may_end_without_done_if_it_said_it_finished() {
     let fake = FakeOpenAi::start();
     let body = fake_openai::sse_body(&["Done.".into()], None);

@@ -25,6 +25,7 @@ pub struct Client {
     auth: Option<HeaderValue>,
     /// Kept only to blank it out of provider messages that echo it back.
     key: Option<Secret>,
+    connect_timeout: Duration,
     request_timeout: Duration,
     idle_timeout: Duration,
     max_retries: u32,
@@ -96,6 +97,7 @@ impl Client {
             model: cfg.model,
             auth,
             key: cfg.api_key,
+            connect_timeout: cfg.connect_timeout,
             request_timeout: cfg.request_timeout,
             idle_timeout: cfg.idle_timeout,
             max_retries: cfg.max_retries,
@@ -233,7 +235,11 @@ impl Client {
         let resp = self.post(&self.chat_url).json(body).send().await;
         let resp = self.check(resp, Endpoint::Chat, attempt).await?;
         let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
-        let wire: CompletionWire = serde_json::from_slice(&bytes).map_err(|e| {
+        self.parse_completion(&bytes)
+    }
+
+    fn parse_completion(&self, bytes: &[u8]) -> Result<Completion, LlmError> {
+        let wire: CompletionWire = serde_json::from_slice(bytes).map_err(|e| {
             self.protocol(format!(
                 "the reply is not chat-completion JSON ({e}) — is the base URL an OpenAI-compatible …/v1 endpoint?"
             ))
@@ -250,6 +256,28 @@ impl Client {
             latency: Duration::ZERO,
             finish_reason: choice.finish_reason,
         })
+    }
+
+    /// Some servers (and proxies in front of them) ignore `stream: true` and answer with one JSON
+    /// completion: pass it on as a single delta rather than fail.
+    async fn whole_reply_as_stream<F: FnMut(&str) -> bool + ?Sized>(
+        &self,
+        resp: reqwest::Response,
+        on_delta: &mut F,
+        delivered: &mut bool,
+    ) -> Result<Completion, LlmError> {
+        let bytes = timeout(self.request_timeout, resp.bytes())
+            .await
+            .ok_or_else(|| self.timeout_error())?
+            .map_err(|e| self.transport_error(e))?;
+        let completion = self.parse_completion(&bytes)?;
+        if !completion.text.is_empty() {
+            *delivered = true;
+            if !on_delta(&completion.text) {
+                return Err(LlmError::Cancelled);
+            }
+        }
+        Ok(completion)
     }
 
     async fn models_once(&self, attempt: u32) -> Result<Vec<String>, LlmError> {
@@ -287,6 +315,9 @@ impl Client {
             None => return Err(self.timeout_error()),
         };
 
+        if is_json(&resp) {
+            return self.whole_reply_as_stream(resp, on_delta, delivered).await;
+        }
         let mut bytes = resp.bytes_stream();
         let mut parser = SseParser::default();
         let mut reply = StreamedReply::default();
@@ -426,6 +457,12 @@ impl Client {
     }
 
     fn transport_error(&self, e: reqwest::Error) -> LlmError {
+        if e.is_connect() && e.is_timeout() {
+            return LlmError::Connect {
+                host: self.host.clone(),
+                detail: format!("no answer within {} s", whole_secs(self.connect_timeout)),
+            };
+        }
         if e.is_timeout() {
             return self.timeout_error();
         }
@@ -455,6 +492,13 @@ impl Client {
             detail,
         }
     }
+}
+
+fn is_json(resp: &reqwest::Response) -> bool {
+    resp.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 #[derive(Default)]

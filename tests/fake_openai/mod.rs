@@ -178,7 +178,7 @@ impl FakeOpenAi {
         self.addr
     }
 
-    /// Queues a reply for the next request that finds the queue empty of earlier ones.
+    /// Queues a reply: requests take the queued replies in order, then the default.
     pub fn push(&self, reply: Reply) {
         self.script.lock().unwrap().replies.push_back(reply);
     }
