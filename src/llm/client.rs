@@ -586,6 +586,17 @@ mod tests {
         assert_eq!(c.host(), "api.openai.com");
     }
 
+    /// The faces may `tokio::spawn` a request; that needs `Send` futures.
+    #[test]
+    fn the_futures_are_send() {
+        fn send<T: Send>(_: T) {}
+        let client = Client::new(ClientConfig::new("http://localhost:1/v1", "m")).unwrap();
+        let (req, cancel) = (ChatRequest::default(), Cancel::default());
+        send(client.complete(&req, &cancel));
+        send(client.stream(&req, &mut |_: &str| true, &cancel));
+        send(client.models());
+    }
+
     #[test]
     fn sub_second_timeouts_round_up() {
         assert_eq!(whole_secs(Duration::from_millis(300)), 1);
