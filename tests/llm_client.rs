@@ -119,14 +119,15 @@ fn keep_alive_comments_and_crlf_line_endings_are_understood() {
 #[test]
 fn keep_alives_hold_off_the_idle_timeout() {
     let fake = FakeOpenAi::start();
-    let mut pieces = vec![": keep-alive\n\n".to_string(); 8];
+    // A second of keep-alives, 100 ms apart, against a 500 ms idle timeout.
+    let mut pieces = vec![": keep-alive\n\n".to_string(); 10];
     pieces.push(fake_openai::sse_body(&["late but fine".into()], None));
     fake.push(Reply::Raw {
         pieces,
         delay: Duration::from_millis(100),
     });
     let mut cfg = config(&fake);
-    cfg.idle_timeout = Duration::from_millis(300);
+    cfg.idle_timeout = Duration::from_millis(500);
     let (completion, _) = stream(&BlockingClient::new(cfg).unwrap());
     assert_eq!(completion.unwrap().text, "late but fine");
 }
