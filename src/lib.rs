@@ -12,6 +12,7 @@ pub mod domain;
 pub mod editor;
 pub mod error;
 pub mod eval;
+pub mod llm;
 pub mod logging;
 pub mod practice;
 pub mod secrets;
