@@ -10,6 +10,7 @@ pub mod coach;
 pub mod config;
 pub mod domain;
 pub mod editor;
+pub mod engines;
 pub mod error;
 pub mod eval;
 pub mod llm;

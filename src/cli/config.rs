@@ -9,7 +9,8 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::output::{self, BOLD, DIM, WARN, paint};
-use crate::config::{self, FileConfig, Paths, Provider, Settings, env_var};
+use crate::config::{self, FileConfig, Paths, Provider, Settings};
+use crate::engines::{api_key, key_name};
 use crate::error::Error;
 use crate::secrets::Secrets;
 
@@ -55,24 +56,6 @@ pub struct KeyArgs {
     /// Read the key from stdin instead of prompting
     #[arg(long)]
     stdin: bool,
-}
-
-/// The keyring entry of a provider's API key.
-pub fn key_name(provider: Provider) -> String {
-    format!("api-key:{provider}")
-}
-
-/// Where the API key in effect comes from: an environment variable or the keyring/file.
-pub fn api_key(settings: &Settings, secrets: &Secrets) -> crate::Result<Option<(String, String)>> {
-    for var in settings.key_vars() {
-        if let Some(v) = env_var(var) {
-            return Ok(Some((v.trim().to_string(), format!("env {var}"))));
-        }
-    }
-    let name = key_name(settings.provider.value);
-    Ok(secrets
-        .get(&name)?
-        .map(|k| (k.trim().to_string(), "keyring".to_string())))
 }
 
 /// "set (…f3a9)": enough to tell two keys apart, never enough to use one.

@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::coach::builtin::BuiltinCoach;
 use crate::config::Paths;
+use crate::engines::Engines;
 use crate::practice::Practice;
 use crate::store::Store;
 
@@ -128,23 +128,25 @@ pub enum Command {
     Dev(dev::DevCmd),
 }
 
-/// Everything a command needs: the resolved paths and settings, the open store and the coach.
+/// Everything a command needs: the resolved paths and settings, the open store, and the
+/// engines (coaches, judge) built from the settings as they are needed.
 pub struct Ctx {
     pub paths: Paths,
     pub settings: crate::config::Settings,
     pub store: Store,
-    pub coach: BuiltinCoach,
+    pub engines: Engines,
 }
 
 impl Ctx {
     fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
         let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
+        let engines = Engines::new(settings.clone(), paths.clone());
         Ok(Ctx {
             paths,
             settings,
             store,
-            coach: BuiltinCoach,
+            engines,
         })
     }
 
@@ -158,8 +160,25 @@ impl Ctx {
         })
     }
 
+    /// Engines of their own for the practice screen's worker thread.
+    pub fn engines_for_screen(&self) -> Engines {
+        Engines::new(self.settings.clone(), self.paths.clone())
+    }
+
+    /// The use cases, for commands that never ask a coach for a reply.
     pub fn practice(&self) -> crate::Result<Practice<'_>> {
-        Practice::local(&self.store, &self.coach)
+        Practice::local(&self.store, self.engines.builtin())
+    }
+
+    /// The use cases with the coach that answers session `id` (its pin, a flag or the setting).
+    pub fn practice_for(&self, id: uuid::Uuid) -> crate::Result<Practice<'_>> {
+        let pinned = self.practice()?.pinned_coach(id)?;
+        Practice::local(&self.store, self.engines.coach(pinned.as_deref())?)
+    }
+
+    /// The use cases with the coach that opens a new session.
+    pub fn practice_new(&self) -> crate::Result<Practice<'_>> {
+        Practice::local(&self.store, self.engines.coach(None)?)
     }
 }
 
@@ -225,6 +244,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 &ctx.paths.data_dir,
                 crate::tui::Start::Sessions,
                 ctx.keymap()?,
+                ctx.engines_for_screen(),
             )?;
             Ok(0)
         }

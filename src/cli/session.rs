@@ -154,7 +154,11 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 tone: args.tone,
                 role_context,
             };
-            let session = practice.create(&setup)?;
+            let creator = ctx.practice_new()?;
+            let session = creator.create(&setup)?;
+            if let Some(pin) = ctx.engines.pin_for_new_session() {
+                creator.pin_coach(session.session_id, pin)?;
+            }
             if args.json {
                 output::json(&mut out, &session)?;
                 return Ok(0);
@@ -264,6 +268,8 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         }
         SessionCmd::Evaluate(args) => {
             drop(out);
+            let judge = ctx.engines.judge()?;
+            let practice = practice.with_judge(judge.as_ref());
             return evaluate::one(&practice, &args.id, true, args.force, args.json);
         }
         SessionCmd::Export(args) => {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 pub mod analytics;
 pub mod import;
 
-use crate::coach::{Coach, CoachError, Sink, bank};
+use crate::coach::{Cancel, Coach, CoachError, Sink, bank};
 use crate::domain::{
     self, Assessment, Evaluation, PreparationType, Role, RuleError, Session, SessionPage,
     SessionSetup, SessionStatus, TurnReply, User,
@@ -21,6 +21,7 @@ pub struct Practice<'a> {
     coach: &'a dyn Coach,
     judge: &'a dyn Evaluator,
     user: User,
+    cancel: Cancel,
 }
 
 /// What evaluating a session did.
@@ -29,6 +30,8 @@ pub struct Evaluated {
     pub evaluation: Evaluation,
     /// False when the stored evaluation was returned as it was (no `force`).
     pub created: bool,
+    /// What the user should know about how it came about (an LLM judge's fallback).
+    pub notice: Option<String>,
 }
 
 impl<'a> Practice<'a> {
@@ -40,7 +43,14 @@ impl<'a> Practice<'a> {
             coach,
             judge: &HeuristicEvaluator,
             user,
+            cancel: Cancel::default(),
         })
+    }
+
+    /// Lets another thread abandon a coach's reply (the practice screen's Esc).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     /// Uses another judge for evaluations (the built-in heuristic one is the default).
@@ -55,6 +65,26 @@ impl<'a> Practice<'a> {
 
     pub fn coach(&self) -> &dyn Coach {
         self.coach
+    }
+
+    /// Pins a session to a coach ("builtin" or "llm"), so later answers get the same one.
+    pub fn pin_coach(&self, id: Uuid, coach: &str) -> Result<()> {
+        self.store.set_session_coach(self.user.user_id, id, coach)
+    }
+
+    /// The coach a session is pinned to, if any.
+    pub fn pinned_coach(&self, id: Uuid) -> Result<Option<String>> {
+        self.store.session_coach(self.user.user_id, id)
+    }
+
+    /// Token usage of a session's AI messages, by message id.
+    pub fn usage(&self, id: Uuid) -> Result<std::collections::HashMap<Uuid, domain::MessageUsage>> {
+        self.store.session_usage(self.user.user_id, id)
+    }
+
+    /// Token usage by day and model over the last `days` days.
+    pub fn usage_by_day(&self, days: u32) -> Result<Vec<crate::store::UsageRow>> {
+        self.store.usage_by_day(self.user.user_id, days)
     }
 
     /// Starts a session: validates the setup, resolves the subtype against the question banks,
@@ -88,15 +118,23 @@ impl<'a> Practice<'a> {
         };
         let opening = self
             .coach
-            .respond(&session, &mut |_| true)
-            .map_err(|e| Error::Coach(e.to_string()))?;
+            .respond(&session, &mut |_| true, &self.cancel)
+            .map_err(|e| match e {
+                CoachError::Cancelled => Error::Input("cancelled — no session was created".into()),
+                CoachError::Failed(msg) => Error::CoachSetup(msg),
+            })?;
+        let message_id = Uuid::now_v7();
         session.transcript = Some(vec![domain::ChatMessage {
-            message_id: Uuid::now_v7(),
+            message_id,
             role: Role::Ai,
-            content: opening,
+            content: opening.text,
             timestamp: domain::now(),
         }]);
         self.store.insert_session(&session)?;
+        if let Some(usage) = &opening.usage {
+            self.store
+                .record_usage(self.user.user_id, message_id, usage)?;
+        }
         Ok(session)
     }
 
@@ -153,19 +191,27 @@ impl<'a> Practice<'a> {
         sink: Sink<'_>,
     ) -> Result<TurnReply> {
         let session = self.store.session(self.user.user_id, id)?.session;
-        let reply = self.coach.respond(&session, sink).map_err(|e| match e {
-            CoachError::Cancelled => Error::Input(
-                "the reply was cancelled — your message is saved; retry to get an answer".into(),
-            ),
-            CoachError::Failed(msg) => Error::Coach(msg),
-        })?;
+        let reply = self
+            .coach
+            .respond(&session, sink, &self.cancel)
+            .map_err(|e| match e {
+                CoachError::Cancelled => Error::Input(
+                    "the reply was cancelled — your message is saved; retry to get an answer"
+                        .into(),
+                ),
+                CoachError::Failed(msg) => Error::Coach(msg),
+            })?;
         let (ai_message, turn_number) = self.store.append_message(
             self.user.user_id,
             id,
             Role::Ai,
-            &reply,
+            &reply.text,
             SessionStatus::InProgress,
         )?;
+        if let Some(usage) = &reply.usage {
+            self.store
+                .record_usage(self.user.user_id, ai_message.message_id, usage)?;
+        }
         Ok(TurnReply {
             user_message,
             ai_message,
@@ -231,12 +277,15 @@ impl Practice<'_> {
             return Ok(Evaluated {
                 evaluation: existing,
                 created: false,
+                notice: None,
             });
         }
         let assessment = self.assess(&session)?;
+        let notice = assessment.notice.clone();
         Ok(Evaluated {
             evaluation: self.record(&session, assessment)?,
             created: true,
+            notice,
         })
     }
 

@@ -8,10 +8,12 @@ mod analytics;
 mod drafts;
 mod evaluations;
 mod sessions;
+mod usage;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
 pub use sessions::{IdHint, ListFilter, SessionRow};
+pub use usage::UsageRow;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -71,13 +71,18 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Result<()> {
+pub fn run(
+    data_dir: &Path,
+    start: Start,
+    keymap: keys::Keymap,
+    engines: crate::engines::Engines,
+) -> anyhow::Result<()> {
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = crate::coach::Cancel::default();
     let worker = {
         let (dir, tx, cancel) = (data_dir.to_path_buf(), event_tx.clone(), cancel.clone());
-        std::thread::spawn(move || worker::run(dir, effect_rx, tx, cancel))
+        std::thread::spawn(move || worker::run(dir, effect_rx, tx, cancel, engines))
     };
 
     // SIGTERM/SIGHUP: the loop quits like Ctrl+C (keeping the draft). If it cannot — a closed
@@ -118,7 +123,7 @@ pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Resul
     loop {
         for effect in pending.drain(..) {
             match effect {
-                Effect::Cancel => cancel.store(true, Ordering::SeqCst),
+                Effect::Cancel => cancel.cancel(),
                 Effect::Quit => app.quit = true,
                 Effect::Edit(text) => {
                     let edited = edit(&mut terminal, &text);
