@@ -6,6 +6,7 @@ mod chart;
 mod chat;
 mod config;
 mod dev;
+mod doctor;
 mod drill;
 mod evaluate;
 pub(crate) mod export;
@@ -116,6 +117,10 @@ pub enum Command {
     Analytics(analytics::AnalyticsCmd),
     /// Start a session aimed at one dimension: your weakest, or the one you name
     Drill(drill::DrillArgs),
+    /// Check the setup: data dir, database, config, keyring, and whether the model answers
+    Doctor(doctor::DoctorArgs),
+    /// Tokens used by LLM replies, by day and model
+    Usage(doctor::UsageArgs),
     /// Show or change settings: provider, model, API key…
     #[command(subcommand)]
     Config(config::ConfigCmd),
@@ -234,7 +239,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Config(cmd) => return config::run(&paths, &flags, cmd),
         other => other,
     };
-    let ctx = Ctx::open(paths, &flags)?;
+    let ctx = match (Ctx::open(paths.clone(), &flags), command) {
+        (Ok(ctx), command) => (ctx, command),
+        // The doctor still examines what it can when the settings are broken.
+        (Err(e), Command::Doctor(args)) => return doctor::doctor_without_ctx(&paths, &e, &args),
+        (Err(e), _) => return Err(e.into()),
+    };
+    let (ctx, command) = ctx;
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
         Command::Tui => {
@@ -253,6 +264,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
+        Command::Doctor(args) => doctor::doctor(&ctx, args),
+        Command::Usage(args) => doctor::usage(&ctx, args),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }

@@ -193,6 +193,16 @@ pub fn speaker(role: Role) -> String {
 
 /// One message as a labelled, wrapped block.
 pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> io::Result<()> {
+    message_with(out, m, width, None)
+}
+
+/// A message with a dim footer line (the model and tokens of an AI reply).
+pub fn message_with(
+    out: &mut impl Write,
+    m: &ChatMessage,
+    width: Option<usize>,
+    footer: Option<String>,
+) -> io::Result<()> {
     writeln!(out, "{}", speaker(m.role))?;
     let indent = "  ";
     for para in m.content.lines() {
@@ -207,6 +217,9 @@ pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> i
             }
             None => writeln!(out, "{indent}{para}")?,
         }
+    }
+    if let Some(f) = footer {
+        writeln!(out, "{indent}{}", paint(DIM, f))?;
     }
     writeln!(out)
 }
@@ -288,4 +301,17 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// "gpt-4o-mini · 812 → 64 tokens · 1.4 s" under an AI message.
+pub fn usage_line(u: &crate::domain::MessageUsage) -> String {
+    let tokens = match (u.prompt_tokens, u.completion_tokens) {
+        (Some(p), Some(c)) => format!(" · {p} → {c} tokens"),
+        _ => String::new(),
+    };
+    format!(
+        "{}{tokens} · {:.1} s",
+        u.model,
+        u.latency_ms as f64 / 1000.0
+    )
 }

@@ -237,11 +237,13 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 return Ok(0);
             }
             drop(out);
+            let usage = practice.usage(session.session_id)?;
             output::paged(|mut out| {
                 print_header(&mut out, &session)?;
                 let width = output::wrap_width();
                 for m in session.messages() {
-                    output::message(&mut out, m, width)?;
+                    let footer = usage.get(&m.message_id).map(output::usage_line);
+                    output::message_with(&mut out, m, width, footer)?;
                 }
                 Ok(())
             })?;
