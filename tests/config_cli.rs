@@ -409,3 +409,37 @@ fn prapp_log_writes_a_file_without_secrets() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("data_dir"));
     let _: Value = serde_json::from_slice(&out.stdout).unwrap();
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_empty_xdg_variable_counts_as_unset() {
+    let env = Env::new();
+    let path = env
+        .cmd()
+        .env_remove("PRAPP_CONFIG_DIR")
+        .env("XDG_CONFIG_HOME", "")
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    let path = String::from_utf8(path.stdout).unwrap();
+    assert_eq!(
+        path.trim(),
+        env.dir
+            .path()
+            .join(".config/prapp/config.toml")
+            .display()
+            .to_string()
+    );
+    let set = env
+        .cmd()
+        .env_remove("PRAPP_CONFIG_DIR")
+        .env("XDG_CONFIG_HOME", env.path("xdg"))
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(set.stdout)
+            .unwrap()
+            .starts_with(&env.path("xdg").display().to_string())
+    );
+}

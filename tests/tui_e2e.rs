@@ -248,3 +248,61 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
         .unwrap();
     assert_eq!(draft, "Our traction is twelve paying pilots");
 }
+
+/// A transcript taller than the terminal goes through $PAGER; `--no-pager` and short output
+/// do not.
+#[test]
+fn long_transcripts_go_through_the_pager_on_a_terminal() {
+    let Some(tmux) = Tmux::new("pager") else {
+        return;
+    };
+    let env = Env::new();
+    let id = env.new_session(&["--type", "interview"]);
+    for i in 0..12 {
+        env.chat(
+            &id,
+            &format!("Answer number {i}: I led the work and we shipped it on time."),
+        );
+    }
+    let bin = assert_cmd::cargo::cargo_bin("prapp");
+    let show = |flags: &str, out: &str| {
+        format!(
+            "PAGER='sed -e s/^/PAGED:/' PRAPP_HOME='{}' '{}' session show {} {flags} > /dev/tty; touch '{}'; sleep 60",
+            env.data_dir().display(),
+            bin.display(),
+            &id[..13],
+            env.path(out).display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &show("", "paged.done"),
+    ]);
+    wait_for_file(&env.path("paged.done"));
+    let screen = tmux.screen();
+    assert!(screen.contains("PAGED:"), "{screen}");
+    tmux.run(&["kill-session", "-t", "e2e"]);
+
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &show("--no-pager", "plain.done"),
+    ]);
+    wait_for_file(&env.path("plain.done"));
+    let screen = tmux.screen();
+    assert!(!screen.contains("PAGED:"), "{screen}");
+    assert!(screen.contains("Answer number 11"), "{screen}");
+}
