@@ -134,6 +134,20 @@ impl Engines {
         })
     }
 
+    /// How the coach for `pinned` is named in status bars, without building it.
+    pub fn label(&self, pinned: Option<&str>) -> String {
+        let pinned = pinned.and_then(|p| p.parse::<CoachChoice>().ok());
+        if self.settings.coach_is_llm(self.flag_choice().or(pinned)) {
+            format!(
+                "{}/{}",
+                self.settings.provider.value,
+                self.settings.model.value.as_deref().unwrap_or("?")
+            )
+        } else {
+            "built-in".into()
+        }
+    }
+
     /// The coach for a session pinned to `pinned` ("builtin"/"llm"), or for a new session.
     pub fn coach(&self, pinned: Option<&str>) -> Result<&dyn Coach> {
         let pinned = pinned.and_then(|p| p.parse::<CoachChoice>().ok());

@@ -80,6 +80,7 @@ pub fn run(
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
     let cancel = crate::coach::Cancel::default();
+    let coach_label = engines.label(None);
     let worker = {
         let (dir, tx, cancel) = (data_dir.to_path_buf(), event_tx.clone(), cancel.clone());
         std::thread::spawn(move || worker::run(dir, effect_rx, tx, cancel, engines))
@@ -112,9 +113,7 @@ pub fn run(
 
     let _guard = Guard;
     let mut terminal = enter()?;
-    let mut app = App::new(crate::coach::Coach::name(
-        &crate::coach::builtin::BuiltinCoach,
-    ));
+    let mut app = App::new(coach_label);
     let mut pending: Vec<Effect> = vec![Effect::LoadSessions];
     if let Start::Chat(id) = start {
         pending.push(Effect::Open(id));
