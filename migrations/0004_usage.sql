@@ -11,3 +11,7 @@ CREATE TABLE message_usage (
     day               TEXT NOT NULL
 );
 CREATE INDEX message_usage_by_user_day ON message_usage(user_id, day, model);
+
+-- The coach a session was started with (`session new --coach builtin|llm`), so later answers
+-- get the same one; NULL follows the `coach` setting.
+ALTER TABLE sessions ADD COLUMN coach TEXT CHECK (coach IN ('builtin', 'llm'));

@@ -52,6 +52,9 @@ pub enum Error {
         "coach failed: {0} — your message is saved; run `prapp chat <id> --retry` to ask again"
     )]
     Coach(String),
+    /// The coach could not open a new session (nothing was stored).
+    #[error("the coach could not start the session: {0}")]
+    CoachSetup(String),
 }
 
 impl Error {
@@ -70,7 +73,7 @@ impl Error {
             | Error::Ambiguous { .. }
             | Error::Conflict(_) => exit::USAGE,
             Error::NoSession(_) | Error::NotFound(_) => exit::NOT_FOUND,
-            Error::Coach(_) => exit::PROVIDER,
+            Error::Coach(_) | Error::CoachSetup(_) => exit::PROVIDER,
             Error::Database { .. } | Error::Io { .. } | Error::Sqlite(_) => exit::FAILURE,
         }
     }

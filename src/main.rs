@@ -9,6 +9,8 @@ use prapp::cli::{self, Cli};
 use prapp::error::{Error, exit};
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`prapp completions bash --dynamic`) is answered and exits.
+    cli::shell::complete_if_asked();
     let cli = Cli::parse();
     let code = match cli::run(cli) {
         Ok(code) => code,

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use prapp::coach::builtin::BuiltinCoach;
-use prapp::coach::{Coach, CoachError, Sink};
+use prapp::coach::{Cancel, Coach, CoachError, Reply, Sink};
 use prapp::domain::{PreparationType, Role, Session, SessionSetup};
 use prapp::practice::Practice;
 use prapp::store::Store;
@@ -18,9 +18,14 @@ impl Coach for Flaky {
     fn name(&self) -> String {
         "flaky".into()
     }
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() || !self.failing.load(Ordering::SeqCst) {
-            return BuiltinCoach.respond(session, sink);
+            return BuiltinCoach.respond(session, sink, cancel);
         }
         sink("half a rep");
         Err(CoachError::Failed("connection reset".into()))

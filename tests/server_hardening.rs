@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prapp::coach::builtin::BuiltinCoach;
-use prapp::coach::{Coach, CoachError, Sink};
+use prapp::coach::{Cancel, Coach, CoachError, Reply, Sink};
 use prapp::domain::Session;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -22,11 +22,16 @@ impl Coach for SlowCoach {
     fn name(&self) -> String {
         "slow".into()
     }
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         if !session.messages().is_empty() {
             std::thread::sleep(self.0);
         }
-        BuiltinCoach.respond(session, sink)
+        BuiltinCoach.respond(session, sink, cancel)
     }
 }
 
@@ -37,9 +42,14 @@ impl Coach for FailingCoach {
     fn name(&self) -> String {
         "failing".into()
     }
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() {
-            return BuiltinCoach.respond(session, sink);
+            return BuiltinCoach.respond(session, sink, cancel);
         }
         sink("Let me think");
         Err(CoachError::Failed("provider timed out".into()))
@@ -419,9 +429,14 @@ impl Coach for TricklingCoach {
     fn name(&self) -> String {
         "trickling".into()
     }
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() {
-            return BuiltinCoach.respond(session, sink);
+            return BuiltinCoach.respond(session, sink, cancel);
         }
         for piece in ["one ", "two ", "three ", "four ", "five ", "six "] {
             std::thread::sleep(Duration::from_millis(150));
@@ -429,7 +444,10 @@ impl Coach for TricklingCoach {
                 return Err(CoachError::Cancelled);
             }
         }
-        Ok("one two three four five six ".into())
+        Ok(Reply {
+            text: "one two three four five six ".into(),
+            usage: None,
+        })
     }
 }
 
@@ -504,9 +522,14 @@ impl Coach for SlowOpener {
     fn name(&self) -> String {
         "slow opener".into()
     }
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         std::thread::sleep(self.0);
-        BuiltinCoach.respond(session, sink)
+        BuiltinCoach.respond(session, sink, cancel)
     }
 }
 

@@ -85,3 +85,63 @@ fn a_closed_pipe_ends_quietly_with_success() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// What the dynamic completion script gets back from `prapp` for `words`, completing the last.
+fn dynamic(env: &Env, shell: &str, words: &[&str]) -> Vec<String> {
+    let out = env
+        .cmd()
+        .env("PRAPP_COMPLETE", shell)
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .env("_CLAP_IFS", "\n")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn dynamic_completion_offers_session_ids_from_the_store() {
+    let env = Env::new();
+    // No database yet: nothing offered, and none created.
+    assert!(dynamic(&env, "bash", &["prapp", "session", "show", "0"]).is_empty());
+    assert!(!env.data_dir().join("prapp.db").exists());
+
+    let pitch = env.new_session(&["--type", "pitch", "--agenda", "Seed round"]);
+    let interview = env.new_session(&["--type", "interview"]);
+    let all = dynamic(&env, "bash", &["prapp", "session", "show", ""]);
+    assert!(all.contains(&pitch) && all.contains(&interview), "{all:?}");
+
+    // A prefix narrows it down: the ids share their time prefix, so use all but the tail.
+    let unique = &pitch[..pitch.len() - 4];
+    let some = dynamic(&env, "bash", &["prapp", "chat", unique]);
+    assert_eq!(some, vec![pitch.clone()]);
+    assert!(dynamic(&env, "bash", &["prapp", "session", "show", "fff"]).is_empty());
+
+    // fish shows a description beside each id.
+    let fish = dynamic(&env, "fish", &["prapp", "session", "evaluate", unique]);
+    assert_eq!(fish.len(), 1);
+    assert!(
+        fish[0].starts_with(&pitch) && fish[0].contains("pitch seed · in_progress · Seed round"),
+        "{fish:?}"
+    );
+
+    // Preparation types complete too.
+    let types = dynamic(&env, "bash", &["prapp", "session", "new", "--type", "pr"]);
+    assert_eq!(types, vec!["presentation".to_string()]);
+
+    let script = env.ok(&["completions", "bash", "--dynamic"]);
+    assert!(
+        script.contains("PRAPP_COMPLETE") && script.contains("complete "),
+        "{script}"
+    );
+}

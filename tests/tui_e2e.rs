@@ -3,6 +3,7 @@
 //! that the terminal is back in cooked mode.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
+mod fake_openai;
 mod util;
 
 use std::path::Path;
@@ -247,4 +248,116 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
         .query_row("SELECT content FROM drafts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(draft, "Our traction is twelve paying pilots");
+}
+
+/// A transcript taller than the terminal goes through $PAGER; `--no-pager` and short output
+/// do not.
+#[test]
+fn long_transcripts_go_through_the_pager_on_a_terminal() {
+    let Some(tmux) = Tmux::new("pager") else {
+        return;
+    };
+    let env = Env::new();
+    let id = env.new_session(&["--type", "interview"]);
+    for i in 0..12 {
+        env.chat(
+            &id,
+            &format!("Answer number {i}: I led the work and we shipped it on time."),
+        );
+    }
+    let bin = assert_cmd::cargo::cargo_bin("prapp");
+    let show = |flags: &str, out: &str| {
+        format!(
+            "PAGER='sed -e s/^/PAGED:/' PRAPP_HOME='{}' '{}' session show {} {flags} > /dev/tty; touch '{}'; sleep 60",
+            env.data_dir().display(),
+            bin.display(),
+            &id[..13],
+            env.path(out).display()
+        )
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &show("", "paged.done"),
+    ]);
+    wait_for_file(&env.path("paged.done"));
+    let screen = tmux.screen();
+    assert!(screen.contains("PAGED:"), "{screen}");
+    tmux.run(&["kill-session", "-t", "e2e"]);
+
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &show("--no-pager", "plain.done"),
+    ]);
+    wait_for_file(&env.path("plain.done"));
+    let screen = tmux.screen();
+    assert!(!screen.contains("PAGED:"), "{screen}");
+    assert!(screen.contains("Answer number 11"), "{screen}");
+}
+
+/// With an LLM coach whose stream stalls, Esc cancels the reply at once: the status bar says so,
+/// the answer is stored, and `r` asks again and gets the reply.
+#[test]
+fn esc_cancels_a_stalled_model_reply_in_a_real_terminal() {
+    let Some(tmux) = Tmux::new("llm-esc") else {
+        return;
+    };
+    let fake = fake_openai::FakeOpenAi::start();
+    let env = Env::new();
+    fake.push(fake_openai::Reply::stream(&[
+        "What does ",
+        "your startup do?",
+    ]));
+    let vars = format!(
+        "PRAPP_PROVIDER=custom PRAPP_BASE_URL='{}' PRAPP_MODEL=fake-model PRAPP_IDLE_TIMEOUT=120",
+        fake.base_url()
+    );
+    let out = env
+        .cmd()
+        .env("PRAPP_PROVIDER", "custom")
+        .env("PRAPP_BASE_URL", fake.base_url())
+        .env("PRAPP_MODEL", "fake-model")
+        .args(["session", "new", "--type", "pitch", "--json"])
+        .output()
+        .unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = s["session_id"].as_str().unwrap().to_string();
+
+    let stty = start_chat(&tmux, &env, &id, &vars);
+    let screen = tmux.wait_for("Your answer");
+    assert!(screen.contains("custom/fake-model"), "{screen}");
+    fake.push(fake_openai::Reply::Stall { deltas_before: 2 });
+    tmux.type_text("We route parcels for couriers.");
+    tmux.keys(&["Enter"]);
+    // The two words before the stall arrive, then nothing: Esc must not wait for the timeout.
+    tmux.wait_for("We route parcels");
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("press r to ask again");
+
+    fake.push(fake_openai::Reply::stream(&["How many ", "couriers pay?"]));
+    tmux.keys(&["r"]);
+    tmux.wait_for("couriers pay?");
+    tmux.keys(&["C-c"]);
+    assert_exited_cleanly(&stty);
+
+    let s = env.json(&["session", "show", &id, "--json"]);
+    let t = s["transcript"].as_array().unwrap();
+    assert_eq!(t.len(), 3, "{s}");
+    assert_eq!(t[1]["content"], "We route parcels for couriers.");
+    assert_eq!(t[2]["content"], "How many couriers pay?");
+    assert_eq!(fake.chat_requests().len(), 3);
 }

@@ -130,7 +130,7 @@ pub fn run(ctx: &Ctx, cmd: AnalyticsCmd) -> Result<i32> {
                 output::json(&mut out, &imp)?;
             } else if imp.improvements.is_empty() {
                 writeln!(
-                    output::stderr(),
+                    output::hints(),
                     "no evaluated sessions yet — run `prapp session evaluate <id>` on a completed session (or `prapp evaluate --all-completed`)"
                 )?;
             } else {
@@ -228,7 +228,7 @@ fn count(n: usize) -> String {
 }
 
 fn empty(t: &Trends, window: &WindowArgs) -> Result<()> {
-    let mut err = output::stderr();
+    let mut err = output::hints();
     if t.total_sessions == 0 {
         writeln!(
             err,

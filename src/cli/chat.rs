@@ -17,6 +17,7 @@ use crate::error::Error;
 )]
 pub struct ChatArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Your answer (otherwise read from stdin, or asked for interactively on a terminal)
     #[arg(short, long)]
@@ -30,8 +31,7 @@ pub struct ChatArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ChatArgs) -> Result<i32> {
-    let practice = ctx.practice()?;
-    let id = practice.resolve(&args.id)?;
+    let id = ctx.practice()?.resolve(&args.id)?;
     let message = match (args.retry, args.message) {
         (true, _) => None,
         (false, Some(m)) => Some(m),
@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, args: ChatArgs) -> Result<i32> {
             Some(text)
         }
     };
+    let practice = ctx.practice_for(id)?;
     let mut out = output::stdout();
     let mut write_failed = None;
     let mut sink = |piece: &str| {
@@ -104,6 +105,7 @@ pub fn interactive(ctx: &Ctx, id: Uuid) -> Result<i32> {
         &ctx.paths.data_dir,
         crate::tui::Start::Chat(id),
         ctx.keymap()?,
+        ctx.engines_for_screen(),
     )?;
     Ok(0)
 }

@@ -31,7 +31,7 @@ pub struct DrillArgs {
 }
 
 pub fn run(ctx: &Ctx, args: DrillArgs) -> Result<i32> {
-    let practice = ctx.practice()?;
+    let practice = ctx.practice_new()?;
     let req = DrillRequest {
         dimension: super::parse_opt(args.dimension.as_deref())?,
         preparation_type: super::parse_opt(args.preparation_type.as_deref())?,

@@ -67,7 +67,7 @@ fn par_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Syn
 }
 
 fn progress(len: usize) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || len < 2 {
+    if !std::io::stderr().is_terminal() || output::quiet() || len < 2 {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len as u64);
@@ -90,7 +90,16 @@ pub fn one(
     let id = practice.resolve(id)?;
     let session = practice.show(id)?;
     let evaluation = if evaluate {
-        practice.evaluate(id, force)?.evaluation
+        let done = practice.evaluate(id, force)?;
+        if let Some(notice) = &done.notice {
+            // Said even under -q: the user asked for one judge and got another.
+            writeln!(
+                output::stderr(),
+                "{} {notice}",
+                paint(output::WARN, "note:")
+            )?;
+        }
+        done.evaluation
     } else {
         practice.evaluation(id)?
     };
@@ -215,7 +224,8 @@ fn csv_row(name: &str, result: &Result<(Scores, f64), String>) -> String {
 
 /// `prapp evaluate …`
 pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
-    let practice = ctx.practice()?;
+    let judge = ctx.engines.judge()?;
+    let practice = ctx.practice()?.with_judge(judge.as_ref());
     if args.all_completed {
         return all_completed(&practice, &args);
     }
@@ -247,6 +257,11 @@ pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
     let single = args.files.len() == 1;
     for (path, result) in args.files.iter().zip(results) {
         let name = path.display().to_string();
+        if let Ok((_, a)) = &result
+            && let Some(n) = &a.notice
+        {
+            writeln!(output::stderr(), "prapp: {name}: note: {n}")?;
+        }
         let result = match result {
             Ok((session, assessment)) if args.save => practice
                 .import(session.clone(), assessment)
@@ -298,7 +313,7 @@ pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
     if args.save && !args.json && !args.csv {
         let saved = args.files.len() - failed;
         writeln!(
-            output::stderr(),
+            output::hints(),
             "{}",
             paint(
                 DIM,
@@ -335,7 +350,7 @@ fn all_completed(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     let mut out = output::stdout();
     if ids.is_empty() {
         writeln!(
-            output::stderr(),
+            output::hints(),
             "nothing to evaluate: every completed session already has an evaluation"
         )?;
         return Ok(exit::OK);
@@ -359,6 +374,9 @@ fn all_completed(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     let mut rows = Vec::new();
     for (s, a) in sessions.iter().zip(assessed) {
         let id = s.session_id.to_string();
+        if let Ok(Some(n)) = a.as_ref().map(|a| &a.notice) {
+            writeln!(output::stderr(), "prapp: {id}: note: {n}")?;
+        }
         let result = a
             .map_err(|e| e.to_string())
             .and_then(|a| practice.record(s, a).map_err(|e| e.to_string()));

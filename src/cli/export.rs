@@ -28,6 +28,7 @@ pub enum ExportFormat {
 )]
 pub struct ExportArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// What to write
     #[arg(short, long, value_enum, default_value_t = ExportFormat::Md)]
@@ -62,7 +63,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
             std::fs::write(path, &report)
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             writeln!(
-                output::stderr(),
+                output::hints(),
                 "wrote {} ({})",
                 path.display(),
                 match args.format {

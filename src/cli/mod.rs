@@ -4,7 +4,9 @@
 mod analytics;
 mod chart;
 mod chat;
+mod config;
 mod dev;
+mod doctor;
 mod drill;
 mod evaluate;
 pub(crate) mod export;
@@ -13,7 +15,7 @@ mod plot;
 mod profile;
 pub mod serve;
 mod session;
-mod shell;
+pub mod shell;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -21,8 +23,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::coach::builtin::BuiltinCoach;
 use crate::config::Paths;
+use crate::engines::Engines;
 use crate::practice::Practice;
 use crate::store::Store;
 
@@ -38,7 +40,9 @@ Examples:
   prapp analytics trends            # progress; also: analytics improvements|chart, drill, export
 
 Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider unavailable.
-Environment: PRAPP_HOME (data dir), NO_COLOR.";
+Environment: PRAPP_HOME (data dir), PRAPP_CONFIG (config file), PRAPP_PROVIDER, PRAPP_MODEL,
+PRAPP_BASE_URL, PRAPP_API_KEY, PRAPP_LOG (e.g. debug), NO_COLOR, PAGER.
+Settings in layers: defaults < config file < PRAPP_* environment < flags (`prapp config show`).";
 
 #[derive(Debug, Parser)]
 #[command(name = "prapp", version, about = ABOUT, after_help = AFTER_HELP, disable_version_flag = true)]
@@ -54,6 +58,38 @@ pub struct Cli {
     /// Print the version and the data and config dirs in use
     #[arg(short = 'V', long)]
     pub version: bool,
+
+    /// Say less: no hints or progress, only results and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more: what prapp is doing, on stderr (-vv for debug detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Never send long output through $PAGER
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
+    /// The model provider [env: PRAPP_PROVIDER]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub provider: Option<crate::config::Provider>,
+
+    /// The model name [env: PRAPP_MODEL]
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Coach")]
+    pub model: Option<String>,
+
+    /// The OpenAI-compatible API root [env: PRAPP_BASE_URL]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Coach")]
+    pub base_url: Option<String>,
+
+    /// Who plays the counterpart: the built-in offline coach or the LLM [env: PRAPP_COACH]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub coach: Option<crate::config::CoachChoice>,
+
+    /// Who evaluates: the heuristic evaluator or the LLM [env: PRAPP_JUDGE]
+    #[arg(long, global = true, value_enum, help_heading = "Coach")]
+    pub judge: Option<crate::config::JudgeChoice>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -94,6 +130,13 @@ pub enum Command {
     /// A summary of your account: sessions, completed sessions, evaluations
     #[command(after_help = "Example:\n  prapp account --json")]
     Account(profile::JsonArg),
+    /// Check the setup: data dir, database, config, keyring, and whether the model answers
+    Doctor(doctor::DoctorArgs),
+    /// Tokens used by LLM replies, by day and model
+    Usage(doctor::UsageArgs),
+    /// Show or change settings: provider, model, API key…
+    #[command(subcommand)]
+    Config(config::ConfigCmd),
     /// Print a shell completion script
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one per command with --out
@@ -103,27 +146,31 @@ pub enum Command {
     Dev(dev::DevCmd),
 }
 
-/// Everything a command needs: the resolved paths, the open store and the coach.
+/// Everything a command needs: the resolved paths and settings, the open store, and the
+/// engines (coaches, judge) built from the settings as they are needed.
 pub struct Ctx {
     pub paths: Paths,
+    pub settings: crate::config::Settings,
     pub store: Store,
-    pub coach: BuiltinCoach,
+    pub engines: Engines,
 }
 
 impl Ctx {
-    fn open(paths: Paths) -> crate::Result<Ctx> {
+    fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
+        let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
+        let engines = Engines::new(settings.clone(), paths.clone());
         Ok(Ctx {
             paths,
+            settings,
             store,
-            coach: BuiltinCoach,
+            engines,
         })
     }
 
     /// The practice screen's keys, with the config file's `[keys]` remapping.
     pub fn keymap(&self) -> crate::Result<crate::tui::keys::Keymap> {
-        let config = self.paths.load_config()?;
-        crate::tui::keys::Keymap::from_config(&config.keys).map_err(|e| {
+        crate::tui::keys::Keymap::from_config(&self.settings.keys).map_err(|e| {
             crate::Error::Input(format!(
                 "config file {}: {e}",
                 self.paths.config_file().display()
@@ -131,8 +178,25 @@ impl Ctx {
         })
     }
 
+    /// Engines of their own for the practice screen's worker thread.
+    pub fn engines_for_screen(&self) -> Engines {
+        Engines::new(self.settings.clone(), self.paths.clone())
+    }
+
+    /// The use cases, for commands that never ask a coach for a reply.
     pub fn practice(&self) -> crate::Result<Practice<'_>> {
-        Practice::local(&self.store, &self.coach)
+        Practice::local(&self.store, self.engines.builtin())
+    }
+
+    /// The use cases with the coach that answers session `id` (its pin, a flag or the setting).
+    pub fn practice_for(&self, id: uuid::Uuid) -> crate::Result<Practice<'_>> {
+        let pinned = self.practice()?.pinned_coach(id)?;
+        Practice::local(&self.store, self.engines.coach(pinned.as_deref())?)
+    }
+
+    /// The use cases with the coach that opens a new session.
+    pub fn practice_new(&self) -> crate::Result<Practice<'_>> {
+        Practice::local(&self.store, self.engines.coach(None)?)
     }
 }
 
@@ -152,7 +216,18 @@ pub fn run(cli: Cli) -> Result<i32> {
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Auto => {}
     }
+    output::set_quiet(cli.quiet);
+    output::set_no_pager(cli.no_pager);
     let paths = Paths::resolve(cli.data_dir)?;
+    crate::logging::init(&paths.log_dir, cli.verbose);
+    tracing::debug!(data_dir = %paths.data_dir.display(), "prapp {}", env!("CARGO_PKG_VERSION"));
+    let flags = crate::config::Flags {
+        provider: cli.provider,
+        model: cli.model,
+        base_url: cli.base_url,
+        coach: cli.coach,
+        judge: cli.judge,
+    };
     if cli.version {
         let mut out = output::stdout();
         writeln!(out, "prapp {}", env!("CARGO_PKG_VERSION"))?;
@@ -170,13 +245,20 @@ pub fn run(cli: Cli) -> Result<i32> {
             return Ok(0);
         }
     };
-    // These need no store.
+    // These need no store (and `config` must work with a broken config file, to fix it).
     let command = match command {
         Command::Completions(args) => return shell::completions(args),
         Command::Man(args) => return shell::man(args),
+        Command::Config(cmd) => return config::run(&paths, &flags, cmd),
         other => other,
     };
-    let ctx = Ctx::open(paths)?;
+    let ctx = match (Ctx::open(paths.clone(), &flags), command) {
+        (Ok(ctx), command) => (ctx, command),
+        // The doctor still examines what it can when the settings are broken.
+        (Err(e), Command::Doctor(args)) => return doctor::doctor_without_ctx(&paths, &e, &args),
+        (Err(e), _) => return Err(e.into()),
+    };
+    let (ctx, command) = ctx;
     match command {
         Command::Session(cmd) => session::run(&ctx, cmd),
         Command::Tui => {
@@ -186,6 +268,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 &ctx.paths.data_dir,
                 crate::tui::Start::Sessions,
                 ctx.keymap()?,
+                ctx.engines_for_screen(),
             )?;
             Ok(0)
         }
@@ -197,7 +280,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Profile(cmd) => profile::run(&ctx, cmd),
         Command::Account(args) => profile::account(&ctx, args),
-        Command::Completions(_) | Command::Man(_) => Ok(0),
+        Command::Doctor(args) => doctor::doctor(&ctx, args),
+        Command::Usage(args) => doctor::usage(&ctx, args),
+        Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }
 
@@ -206,5 +291,30 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    /// Every visible command's --help ends with at least one example.
+    #[test]
+    fn every_command_has_an_example() {
+        fn walk(cmd: &clap::Command, path: String, missing: &mut Vec<String>) {
+            let has = cmd
+                .get_after_help()
+                .is_some_and(|h| h.to_string().contains("Example"));
+            if !has && cmd.get_subcommands().next().is_none() {
+                missing.push(path.clone());
+            }
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                if sub.get_name() != "help" {
+                    walk(sub, format!("{path} {}", sub.get_name()), missing);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        walk(
+            &<super::Cli as clap::CommandFactory>::command(),
+            "prapp".into(),
+            &mut missing,
+        );
+        assert!(missing.is_empty(), "no example in --help of: {missing:?}");
     }
 }

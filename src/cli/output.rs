@@ -23,9 +23,80 @@ pub fn stdout() -> Out {
     anstream::AutoStream::auto(io::stdout().lock())
 }
 
-/// Diagnostics and hints: stderr, with colour only when stderr itself is a terminal.
+/// Diagnostics: stderr, with colour only when stderr itself is a terminal.
 pub fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
     anstream::AutoStream::auto(io::stderr().lock())
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-q`: hints, notes and progress bars are dropped; results and errors stay.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static NO_PAGER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--no-pager`.
+pub fn set_no_pager(no_pager: bool) {
+    NO_PAGER.store(no_pager, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Long human output (a transcript) goes through `$PAGER` (`less -FRX` by default) when stdout is
+/// a terminal and the text is taller than it; otherwise straight to stdout. A pager that cannot
+/// start is not an error: the text is printed instead.
+pub fn paged(render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let stdout_is_tty = io::stdout().is_terminal();
+    if !stdout_is_tty || NO_PAGER.load(std::sync::atomic::Ordering::Relaxed) {
+        return render(&mut stdout());
+    }
+    let choice = anstream::AutoStream::choice(&io::stdout());
+    let mut buf = anstream::AutoStream::new(Vec::new(), choice);
+    render(&mut buf)?;
+    let text = buf.into_inner();
+    let height = crossterm::terminal::size()
+        .map(|(_, h)| h as usize)
+        .unwrap_or(24);
+    let lines = text.iter().filter(|&&b| b == b'\n').count();
+    let pager = crate::config::env_var("PRAPP_PAGER")
+        .or_else(|| crate::config::env_var("PAGER"))
+        .unwrap_or_else(|| "less".into());
+    if lines < height || pager == "cat" {
+        return Ok(io::stdout().lock().write_all(&text)?);
+    }
+    let mut parts = pager.split_whitespace();
+    let program = parts.next().unwrap_or("less");
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(parts).stdin(std::process::Stdio::piped());
+    if std::env::var_os("LESS").is_none() {
+        // Quit if it fits, keep colours, leave the text on screen.
+        cmd.env("LESS", "FRX");
+    }
+    let Ok(mut child) = cmd.spawn() else {
+        return Ok(io::stdout().lock().write_all(&text)?);
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // The reader may quit before reading it all: that is not an error.
+        match stdin.write_all(&text) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => {}
+        }
+    }
+    child.wait()?;
+    Ok(())
+}
+
+/// Hints and notes ("no sessions yet — …", "wrote …"): stderr, or nowhere under `-q`.
+pub fn hints() -> Box<dyn Write> {
+    if quiet() {
+        Box::new(io::sink())
+    } else {
+        Box::new(stderr())
+    }
 }
 
 /// `text` in `style`; the stream decides whether escapes reach the terminal.
@@ -122,6 +193,16 @@ pub fn speaker(role: Role) -> String {
 
 /// One message as a labelled, wrapped block.
 pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> io::Result<()> {
+    message_with(out, m, width, None)
+}
+
+/// A message with a dim footer line (the model and tokens of an AI reply).
+pub fn message_with(
+    out: &mut impl Write,
+    m: &ChatMessage,
+    width: Option<usize>,
+    footer: Option<String>,
+) -> io::Result<()> {
     writeln!(out, "{}", speaker(m.role))?;
     let indent = "  ";
     for para in m.content.lines() {
@@ -136,6 +217,9 @@ pub fn message(out: &mut impl Write, m: &ChatMessage, width: Option<usize>) -> i
             }
             None => writeln!(out, "{indent}{para}")?,
         }
+    }
+    if let Some(f) = footer {
+        writeln!(out, "{indent}{}", paint(DIM, f))?;
     }
     writeln!(out)
 }
@@ -217,4 +301,17 @@ pub fn csv_field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// "gpt-4o-mini · 812 → 64 tokens · 1.4 s" under an AI message.
+pub fn usage_line(u: &crate::domain::MessageUsage) -> String {
+    let tokens = match (u.prompt_tokens, u.completion_tokens) {
+        (Some(p), Some(c)) => format!(" · {p} → {c} tokens"),
+        _ => String::new(),
+    };
+    format!(
+        "{}{tokens} · {:.1} s",
+        u.model,
+        u.latency_ms as f64 / 1000.0
+    )
 }

@@ -55,6 +55,7 @@ pub enum SessionCmd {
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Evaluate again even if an evaluation is stored (replaces it)
     #[arg(long)]
@@ -67,7 +68,7 @@ pub struct EvaluateArgs {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// What to rehearse: interview, corporate, pitch, sales, presentation, other
-    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    #[arg(short = 't', long = "type", value_name = "TYPE", add = super::shell::preparation_types())]
     pub preparation_type: String,
     /// The kind of meeting, e.g. behavioral, technical, system-design, seed, discovery
     #[arg(short = 's', long)]
@@ -98,7 +99,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub status: Option<String>,
     /// Only sessions of this preparation type
-    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    #[arg(short = 't', long = "type", value_name = "TYPE", add = super::shell::preparation_types())]
     pub preparation_type: Option<String>,
     /// How many sessions a page holds
     #[arg(short = 'n', long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -117,6 +118,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct IdArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// Print the session as JSON
     #[arg(long)]
@@ -126,6 +128,7 @@ pub struct IdArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Session id, or a unique prefix of one
+    #[arg(add = super::shell::session_ids())]
     pub id: String,
     /// The new status: in_progress or archived (or, for an archived session, its previous one)
     pub status: String,
@@ -151,7 +154,11 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 tone: args.tone,
                 role_context,
             };
-            let session = practice.create(&setup)?;
+            let creator = ctx.practice_new()?;
+            let session = creator.create(&setup)?;
+            if let Some(pin) = ctx.engines.pin_for_new_session() {
+                creator.pin_coach(session.session_id, pin)?;
+            }
             if args.json {
                 output::json(&mut out, &session)?;
                 return Ok(0);
@@ -178,7 +185,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 } else {
                     "no sessions on this page — try a lower --page"
                 };
-                writeln!(output::stderr(), "{hint}")?;
+                writeln!(output::hints(), "{hint}")?;
                 return Ok(0);
             }
             let rows: Vec<Vec<String>> = page
@@ -209,7 +216,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             let shown_to = (page.page - 1) * page.page_size + page.sessions.len();
             if shown_to < page.total || page.page > 1 {
                 writeln!(
-                    output::stderr(),
+                    output::hints(),
                     "{}",
                     paint(
                         DIM,
@@ -229,11 +236,18 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 output::json(&mut out, &session)?;
                 return Ok(0);
             }
-            print_header(&mut out, &session)?;
-            let width = output::wrap_width();
-            for m in session.messages() {
-                output::message(&mut out, m, width)?;
-            }
+            drop(out);
+            let usage = practice.usage(session.session_id)?;
+            output::paged(|mut out| {
+                print_header(&mut out, &session)?;
+                let width = output::wrap_width();
+                for m in session.messages() {
+                    let footer = usage.get(&m.message_id).map(output::usage_line);
+                    output::message_with(&mut out, m, width, footer)?;
+                }
+                Ok(())
+            })?;
+            return Ok(0);
         }
         SessionCmd::Status(args) => {
             let to: SessionStatus = args.status.parse().map_err(Error::from)?;
@@ -256,6 +270,8 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         }
         SessionCmd::Evaluate(args) => {
             drop(out);
+            let judge = ctx.engines.judge()?;
+            let practice = practice.with_judge(judge.as_ref());
             return evaluate::one(&practice, &args.id, true, args.force, args.json);
         }
         SessionCmd::Export(args) => {

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, CommandFactory};
+use std::ffi::OsStr;
+
 use clap_complete::Shell;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
 
 use super::{Cli, output};
 use crate::error::Error;
@@ -19,6 +22,71 @@ pub struct CompletionsArgs {
     /// bash, zsh, fish, powershell or elvish
     #[arg(value_enum)]
     pub shell: Shell,
+    /// Print a script that asks prapp itself at each <Tab>, so session ids and prefixes come
+    /// from your store (the binary must be on PATH)
+    #[arg(long)]
+    pub dynamic: bool,
+}
+
+/// The environment variable the dynamic completion scripts set when they call prapp.
+pub const COMPLETE_VAR: &str = "PRAPP_COMPLETE";
+
+/// Answers a dynamic completion request and exits, when the shell script is asking.
+pub fn complete_if_asked() {
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_VAR)
+        .complete();
+}
+
+/// Completes session ids (and prefixes) from the local store, newest first, with a short
+/// description where the shell shows one (zsh, fish).
+pub fn session_ids() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| -> Vec<CompletionCandidate> {
+        let Some(prefix) = current.to_str() else {
+            return Vec::new();
+        };
+        let Ok(paths) = crate::config::Paths::resolve(None) else {
+            return Vec::new();
+        };
+        // Completion never creates a database.
+        if !paths.data_dir.join(crate::store::DB_FILE).exists() {
+            return Vec::new();
+        }
+        let Ok(store) = crate::store::Store::open(&paths.data_dir) else {
+            return Vec::new();
+        };
+        let Ok(user) = store.local_user() else {
+            return Vec::new();
+        };
+        store
+            .sessions_with_prefix(user.user_id, prefix, 50)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let mut help = format!(
+                    "{} {} · {}",
+                    s.kind,
+                    s.subtype.unwrap_or_default(),
+                    s.status
+                );
+                if let Some(a) = s.agenda.filter(|a| !a.is_empty()) {
+                    help.push_str(" · ");
+                    help.push_str(&output::truncate(&a, 40));
+                }
+                CompletionCandidate::new(s.id).help(Some(help.into()))
+            })
+            .collect()
+    })
+}
+
+/// Completes preparation types.
+pub fn preparation_types() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::domain::PreparationType::ALL
+            .iter()
+            .map(|t| CompletionCandidate::new(t.as_str()))
+            .collect::<Vec<_>>()
+    })
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +103,19 @@ pub struct ManArgs {
 pub fn completions(args: CompletionsArgs) -> Result<i32> {
     let mut cmd = Cli::command();
     let mut out = std::io::stdout().lock();
+    if args.dynamic {
+        let shells = clap_complete::env::Shells::builtins();
+        let name = args.shell.to_string();
+        let shell = shells.completer(&name).ok_or_else(|| {
+            Error::Input(format!(
+                "no dynamic completion for {name} — one of {}",
+                shells.names().collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        shell.write_registration(COMPLETE_VAR, "prapp", "prapp", "prapp", &mut out)?;
+        out.flush()?;
+        return Ok(0);
+    }
     clap_complete::generate(args.shell, &mut cmd, "prapp", &mut out);
     out.flush()?;
     Ok(0)
@@ -62,7 +143,7 @@ pub fn man(args: ManArgs) -> Result<i32> {
         }
     }
     writeln!(
-        output::stderr(),
+        output::hints(),
         "wrote {written} man pages to {}",
         dir.display()
     )?;

@@ -7,7 +7,7 @@
 //! synced from elsewhere continues naturally.
 
 use super::bank::{self, Bank, Subtype, Variants};
-use super::{Coach, CoachError, Sink};
+use super::{Cancel, Coach, CoachError, Reply, Sink};
 use crate::domain::{Role, Session};
 use crate::text;
 
@@ -19,15 +19,20 @@ impl Coach for BuiltinCoach {
         "built-in".into()
     }
 
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError> {
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError> {
         let text = next_message(session);
         // Stream word by word so every face exercises the same path as an LLM's stream.
         for piece in text.split_inclusive(' ') {
-            if !sink(piece) {
+            if cancel.is_cancelled() || !sink(piece) {
                 return Err(CoachError::Cancelled);
             }
         }
-        Ok(text)
+        Ok(Reply { text, usage: None })
     }
 }
 

@@ -3,8 +3,17 @@
 
 pub mod bank;
 pub mod builtin;
+pub mod llm;
 
-use crate::domain::Session;
+use crate::domain::{MessageUsage, Session};
+pub use crate::llm::Cancel;
+
+/// A coach's whole message, and what it cost when a model wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub text: String,
+    pub usage: Option<MessageUsage>,
+}
 
 /// Receives a reply as it is produced, piece by piece. Returning `false` cancels the reply.
 pub type Sink<'a> = &'a mut dyn FnMut(&str) -> bool;
@@ -23,6 +32,11 @@ pub trait Coach: Send + Sync {
 
     /// The coach's next message for `session`: the opening when the transcript is empty,
     /// otherwise a reply to the user's latest answer. Streams through `sink` and returns the whole
-    /// text.
-    fn respond(&self, session: &Session, sink: Sink<'_>) -> Result<String, CoachError>;
+    /// text. `cancel` (or the sink returning false) abandons the reply at once.
+    fn respond(
+        &self,
+        session: &Session,
+        sink: Sink<'_>,
+        cancel: &Cancel,
+    ) -> Result<Reply, CoachError>;
 }

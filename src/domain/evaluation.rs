@@ -225,6 +225,10 @@ pub struct Assessment {
     pub practice_suggestions: Vec<String>,
     pub evidence: Vec<Evidence>,
     pub evaluator: EvaluatorInfo,
+    /// Something the user should be told about how this came about (e.g. the LLM judge fell
+    /// back to the heuristic one). Shown, never stored.
+    #[serde(skip)]
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

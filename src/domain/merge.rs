@@ -165,6 +165,7 @@ mod tests {
                     engine: "heuristic".into(),
                     model: None,
                 },
+                notice: None,
             },
         );
         e.evaluation_id = Uuid::from_u128(n);

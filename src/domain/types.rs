@@ -277,3 +277,13 @@ pub struct TurnReply {
     pub ai_message: ChatMessage,
     pub turn_number: usize,
 }
+
+/// What an LLM reply cost: stored beside the AI message (`session show`, `prapp usage`). The
+/// built-in coach has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageUsage {
+    pub model: String,
+    pub prompt_tokens: Option<u32>,
+    pub completion_tokens: Option<u32>,
+    pub latency_ms: u64,
+}

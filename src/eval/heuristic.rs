@@ -1118,15 +1118,17 @@ pub fn evaluate(input: &EvalInput<'_>) -> Result<Assessment, EvalError> {
         }
     }
     let scores = Scores::from_array(avg).rounded();
-    let weights = CONFIG
-        .overall
-        .get(&input.preparation_type)
-        .copied()
-        .unwrap_or([1.0; 6]);
-    let overall = round_score(
-        avg.iter().zip(weights).map(|(s, w)| s * w).sum::<f64>() / weights.iter().sum::<f64>(),
-    );
+    let overall = overall_of(input.preparation_type, avg);
     Ok(report(input, &answers, scores, overall, &obs))
+}
+
+/// The overall score: the dimensions weighted for the preparation type (heuristic.toml), so
+/// every judge weighs them the same way.
+pub fn overall_of(kind: PreparationType, scores: [f64; 6]) -> f64 {
+    let weights = CONFIG.overall.get(&kind).copied().unwrap_or([1.0; 6]);
+    round_score(
+        scores.iter().zip(weights).map(|(s, w)| s * w).sum::<f64>() / weights.iter().sum::<f64>(),
+    )
 }
 
 // -------------------------------------------------------------------------------------- report
@@ -1296,6 +1298,7 @@ fn report(
         improvement_areas,
         practice_suggestions,
         evidence,
+        notice: None,
         evaluator: EvaluatorInfo {
             engine: "heuristic".into(),
             model: None,

@@ -2,6 +2,7 @@
 //! the default and the fallback; an LLM judge plugs in behind the same trait. Knows `domain` only.
 
 pub mod heuristic;
+pub mod llm;
 
 use crate::domain::{Assessment, ChatMessage, PreparationType, Session};
 

@@ -8,7 +8,7 @@ pub mod analytics;
 pub mod import;
 pub mod sync;
 
-use crate::coach::{Coach, CoachError, Sink, bank};
+use crate::coach::{Cancel, Coach, CoachError, Reply, Sink, bank};
 use crate::domain::{
     self, Assessment, Evaluation, PreparationType, Role, RuleError, Session, SessionPage,
     SessionSetup, SessionStatus, TurnReply, User,
@@ -23,6 +23,7 @@ pub struct Practice<'a> {
     coach: &'a dyn Coach,
     judge: &'a dyn Evaluator,
     user: User,
+    cancel: Cancel,
 }
 
 /// What evaluating a session did.
@@ -31,6 +32,8 @@ pub struct Evaluated {
     pub evaluation: Evaluation,
     /// False when the stored evaluation was returned as it was (no `force`).
     pub created: bool,
+    /// What the user should know about how it came about (an LLM judge's fallback).
+    pub notice: Option<String>,
 }
 
 impl<'a> Practice<'a> {
@@ -42,6 +45,7 @@ impl<'a> Practice<'a> {
             coach,
             judge: &HeuristicEvaluator,
             user,
+            cancel: Cancel::default(),
         })
     }
 
@@ -52,7 +56,14 @@ impl<'a> Practice<'a> {
             coach,
             judge: &HeuristicEvaluator,
             user,
+            cancel: Cancel::default(),
         }
+    }
+
+    /// Lets another thread abandon a coach's reply (the practice screen's Esc).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     /// Uses another judge for evaluations (the built-in heuristic one is the default).
@@ -69,14 +80,34 @@ impl<'a> Practice<'a> {
         self.coach
     }
 
+    /// Pins a session to a coach ("builtin" or "llm"), so later answers get the same one.
+    pub fn pin_coach(&self, id: Uuid, coach: &str) -> Result<()> {
+        self.store.set_session_coach(self.user.user_id, id, coach)
+    }
+
+    /// The coach a session is pinned to, if any.
+    pub fn pinned_coach(&self, id: Uuid) -> Result<Option<String>> {
+        self.store.session_coach(self.user.user_id, id)
+    }
+
+    /// Token usage of a session's AI messages, by message id.
+    pub fn usage(&self, id: Uuid) -> Result<std::collections::HashMap<Uuid, domain::MessageUsage>> {
+        self.store.session_usage(self.user.user_id, id)
+    }
+
+    /// Token usage by day and model over the last `days` days.
+    pub fn usage_by_day(&self, days: u32) -> Result<Vec<crate::store::UsageRow>> {
+        self.store.usage_by_day(self.user.user_id, days)
+    }
+
     /// Starts a session: validates the setup, resolves the subtype against the question banks,
     /// and stores the session with the coach's opening message in one transaction.
     pub fn create(&self, setup: &SessionSetup) -> Result<Session> {
         let session = self.new_session(setup)?;
         let opening = self
             .coach
-            .respond(&session, &mut |_| true)
-            .map_err(|e| Error::Coach(e.to_string()))?;
+            .respond(&session, &mut |_| true, &self.cancel)
+            .map_err(opening_error)?;
         self.start(session, opening)
     }
 
@@ -112,16 +143,22 @@ impl<'a> Practice<'a> {
         })
     }
 
-    /// The second half of [`Practice::create`]: stores the session with the coach's opening.
-    pub fn start(&self, mut session: Session, opening: String) -> Result<Session> {
+    /// The second half of [`Practice::create`]: stores the session with the coach's opening
+    /// (and what the opening cost, when a model wrote it).
+    pub fn start(&self, mut session: Session, opening: Reply) -> Result<Session> {
         session.user_id = self.user.user_id;
+        let message_id = Uuid::now_v7();
         session.transcript = Some(vec![domain::ChatMessage {
-            message_id: Uuid::now_v7(),
+            message_id,
             role: Role::Ai,
-            content: opening,
+            content: opening.text,
             timestamp: domain::now(),
         }]);
         self.store.insert_session(&session)?;
+        if let Some(usage) = &opening.usage {
+            self.store
+                .record_usage(self.user.user_id, message_id, usage)?;
+        }
         Ok(session)
     }
 
@@ -143,7 +180,10 @@ impl<'a> Practice<'a> {
     /// again.
     pub fn send(&self, id: Uuid, content: &str, sink: Sink<'_>) -> Result<TurnReply> {
         let (user_message, session) = self.send_answer(id, content)?;
-        let reply = self.coach.respond(&session, sink).map_err(coach_error)?;
+        let reply = self
+            .coach
+            .respond(&session, sink, &self.cancel)
+            .map_err(coach_error)?;
         self.record_reply(id, user_message, &reply)
     }
 
@@ -167,20 +207,25 @@ impl<'a> Practice<'a> {
         Ok((user_message, session))
     }
 
-    /// The second half of [`Practice::send`]: stores the coach's reply to `user_message`.
+    /// The second half of [`Practice::send`]: stores the coach's reply to `user_message`, and
+    /// what it cost when a model wrote it.
     pub fn record_reply(
         &self,
         id: Uuid,
         user_message: domain::ChatMessage,
-        reply: &str,
+        reply: &Reply,
     ) -> Result<TurnReply> {
         let (ai_message, turn_number) = self.store.append_message(
             self.user.user_id,
             id,
             Role::Ai,
-            reply,
+            &reply.text,
             SessionStatus::InProgress,
         )?;
+        if let Some(usage) = &reply.usage {
+            self.store
+                .record_usage(self.user.user_id, ai_message.message_id, usage)?;
+        }
         Ok(TurnReply {
             user_message,
             ai_message,
@@ -196,7 +241,10 @@ impl<'a> Practice<'a> {
         let last = session.messages().last().cloned();
         match last {
             Some(m) if m.role == Role::User => {
-                let reply = self.coach.respond(&session, sink).map_err(coach_error)?;
+                let reply = self
+                    .coach
+                    .respond(&session, sink, &self.cancel)
+                    .map_err(coach_error)?;
                 self.record_reply(id, m, &reply)
             }
             _ => Err(Error::Input(
@@ -263,12 +311,15 @@ impl Practice<'_> {
             return Ok(Evaluated {
                 evaluation: existing,
                 created: false,
+                notice: None,
             });
         }
         let assessment = self.assess(&session)?;
+        let notice = assessment.notice.clone();
         Ok(Evaluated {
             evaluation: self.record(&session, assessment)?,
             created: true,
+            notice,
         })
     }
 
@@ -344,13 +395,22 @@ impl Practice<'_> {
     }
 }
 
-/// A coach's failure as the library's error: cancelled is the user's doing, failed the provider's.
+/// A coach's failure to answer as the library's error: cancelled is the user's doing, failed the
+/// provider's.
 pub fn coach_error(e: CoachError) -> Error {
     match e {
         CoachError::Cancelled => Error::Input(
             "the reply was cancelled — your message is saved; retry to get an answer".into(),
         ),
         CoachError::Failed(msg) => Error::Coach(msg),
+    }
+}
+
+/// A coach's failure to open a session: nothing was stored.
+pub fn opening_error(e: CoachError) -> Error {
+    match e {
+        CoachError::Cancelled => Error::Input("cancelled — no session was created".into()),
+        CoachError::Failed(msg) => Error::CoachSetup(msg),
     }
 }
 

@@ -9,10 +9,12 @@ mod drafts;
 mod evaluations;
 mod sessions;
 mod sync;
+mod usage;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
-pub use sessions::{ListFilter, SessionRow};
+pub use sessions::{IdHint, ListFilter, SessionRow};
+pub use usage::UsageRow;
 pub use users::{Credentials, TokenRecord};
 
 use std::fs;
@@ -118,7 +120,14 @@ impl Store {
     }
 
     fn migrate(&mut self) -> rusqlite::Result<()> {
-        for (i, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+        // The common case, up to date: no write lock at all.
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
             let target = i as i64 + 1;
             let tx = self
                 .conn
@@ -132,6 +141,7 @@ impl Store {
             tx.pragma_update(None, "user_version", target)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.commit()?;
+            tracing::info!(migration = name, path = %self.path.display(), "schema step applied");
         }
         Ok(())
     }
@@ -193,7 +203,7 @@ fn writable_err(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

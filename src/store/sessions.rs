@@ -58,6 +58,16 @@ fn session_from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
     })
 }
 
+/// A session id with what a shell shows beside it when completing.
+#[derive(Debug, Clone)]
+pub struct IdHint {
+    pub id: String,
+    pub kind: String,
+    pub subtype: Option<String>,
+    pub status: String,
+    pub agenda: Option<String>,
+}
+
 impl Store {
     /// Stores a new session together with its transcript so far (the coach's opening), at once.
     pub fn insert_session(&self, s: &Session) -> Result<()> {
@@ -106,6 +116,37 @@ impl Store {
                 })
             }
         }
+    }
+
+    /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
+    /// completion.
+    pub fn sessions_with_prefix(
+        &self,
+        user_id: Uuid,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<IdHint>> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT session_id, preparation_type, meeting_subtype, status, agenda FROM sessions
+             WHERE user_id = ?1 AND session_id >= ?2 AND session_id < ?2 || 'g'
+             ORDER BY session_id DESC LIMIT ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![user_id.to_string(), prefix, limit as i64], |r| {
+                Ok(IdHint {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    subtype: r.get(2)?,
+                    status: r.get(3)?,
+                    agenda: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// One session with its transcript.

@@ -71,13 +71,19 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Result<()> {
+pub fn run(
+    data_dir: &Path,
+    start: Start,
+    keymap: keys::Keymap,
+    engines: crate::engines::Engines,
+) -> anyhow::Result<()> {
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = crate::coach::Cancel::default();
+    let coach_label = engines.label(None);
     let worker = {
         let (dir, tx, cancel) = (data_dir.to_path_buf(), event_tx.clone(), cancel.clone());
-        std::thread::spawn(move || worker::run(dir, effect_rx, tx, cancel))
+        std::thread::spawn(move || worker::run(dir, effect_rx, tx, cancel, engines))
     };
 
     // SIGTERM/SIGHUP: the loop quits like Ctrl+C (keeping the draft). If it cannot — a closed
@@ -107,9 +113,7 @@ pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Resul
 
     let _guard = Guard;
     let mut terminal = enter()?;
-    let mut app = App::new(crate::coach::Coach::name(
-        &crate::coach::builtin::BuiltinCoach,
-    ));
+    let mut app = App::new(coach_label);
     let mut pending: Vec<Effect> = vec![Effect::LoadSessions];
     if let Start::Chat(id) = start {
         pending.push(Effect::Open(id));
@@ -118,7 +122,7 @@ pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Resul
     loop {
         for effect in pending.drain(..) {
             match effect {
-                Effect::Cancel => cancel.store(true, Ordering::SeqCst),
+                Effect::Cancel => cancel.cancel(),
                 Effect::Quit => app.quit = true,
                 Effect::Edit(text) => {
                     let edited = edit(&mut terminal, &text);
@@ -185,20 +189,12 @@ pub fn run(data_dir: &Path, start: Start, keymap: keys::Keymap) -> anyhow::Resul
 
 /// Suspends the TUI, opens `$VISUAL`/`$EDITOR` on the answer, and comes back with the result.
 fn edit(terminal: &mut Terminal<CrosstermBackend<Stdout>>, text: &str) -> Result<String, String> {
-    let editor = crate::config::env_var("VISUAL")
-        .or_else(|| crate::config::env_var("EDITOR"))
-        .unwrap_or_else(|| "vi".into());
     let dir = tempfile::tempdir()
         .map_err(|e| format!("cannot create a temp file for the editor: {e}"))?;
     let path = dir.path().join("answer.md");
     std::fs::write(&path, text).map_err(|e| format!("cannot write the temp file: {e}"))?;
     restore();
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().unwrap_or("vi");
-    let status = std::process::Command::new(program)
-        .args(parts)
-        .arg(&path)
-        .status();
+    let status = crate::editor::open(&path);
     let _ = enable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -208,11 +204,8 @@ fn edit(terminal: &mut Terminal<CrosstermBackend<Stdout>>, text: &str) -> Result
     );
     let _ = terminal.clear();
     match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path)
+        Ok(()) => std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read the edited answer: {e}")),
-        Ok(s) => Err(format!(
-            "{editor} exited with {s}; your answer is unchanged"
-        )),
-        Err(e) => Err(format!("cannot start {editor}: {e} — set $EDITOR")),
+        Err(e) => Err(format!("{e}; your answer is unchanged")),
     }
 }

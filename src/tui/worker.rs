@@ -3,14 +3,15 @@
 //! never waits on the store or the coach.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
+use uuid::Uuid;
+
 use super::app::{Effect, Event};
-use crate::coach::builtin::BuiltinCoach;
+use crate::coach::{Cancel, Coach};
 use crate::domain::SessionStatus;
+use crate::engines::Engines;
 use crate::error::Error;
 use crate::practice::Practice;
 use crate::store::{ListFilter, Store};
@@ -27,7 +28,8 @@ pub fn run(
     data_dir: PathBuf,
     effects: Receiver<Effect>,
     events: Sender<Event>,
-    cancel: Arc<AtomicBool>,
+    cancel: Cancel,
+    engines: Engines,
 ) {
     let store = match Store::open(&data_dir) {
         Ok(s) => s,
@@ -36,8 +38,7 @@ pub fn run(
             return;
         }
     };
-    let coach = BuiltinCoach;
-    let practice = match Practice::local(&store, &coach) {
+    let practice = match Practice::local(&store, engines.builtin()) {
         Ok(p) => p,
         Err(e) => {
             let _ = events.send(Event::Failed(e.to_string()));
@@ -48,7 +49,17 @@ pub fn run(
     for effect in effects {
         let event = match effect {
             Effect::Quit => break,
-            other => carry_out(&practice, other, &events, &cancel, pace),
+            other => {
+                let worker = Worker {
+                    store: &store,
+                    engines: &engines,
+                    practice: &practice,
+                    events: &events,
+                    cancel: &cancel,
+                    pace,
+                };
+                worker.carry_out(other)
+            }
         };
         if let Some(ev) = event
             && events.send(ev).is_err()
@@ -62,30 +73,70 @@ fn failed(e: Error) -> Option<Event> {
     Some(Event::Failed(e.to_string()))
 }
 
-fn carry_out(
-    practice: &Practice<'_>,
-    effect: Effect,
-    events: &Sender<Event>,
-    cancel: &AtomicBool,
+struct Worker<'a> {
+    store: &'a Store,
+    engines: &'a Engines,
+    /// For everything that asks no coach.
+    practice: &'a Practice<'a>,
+    events: &'a Sender<Event>,
+    cancel: &'a Cancel,
     pace: Duration,
-) -> Option<Event> {
-    let mut sink = |piece: &str| {
-        let _ = events.send(Event::Chunk(piece.to_string()));
-        if !pace.is_zero() {
-            std::thread::sleep(pace);
-        }
-        !cancel.load(Ordering::SeqCst)
-    };
-    let reply = |r: crate::Result<crate::domain::TurnReply>| match r {
-        Ok(reply) => Some(Event::Replied(reply)),
-        Err(e) => {
-            let cancelled = cancel.load(Ordering::SeqCst);
-            Some(Event::ReplyFailed {
+}
+
+impl Worker<'_> {
+    /// The use cases with the coach that answers session `id` (or opens a new one).
+    fn with_coach(&self, id: Option<Uuid>) -> crate::Result<(Practice<'_>, &dyn Coach)> {
+        let pinned = match id {
+            Some(id) => self.practice.pinned_coach(id)?,
+            None => None,
+        };
+        let coach = self.engines.coach(pinned.as_deref())?;
+        let practice = Practice::local(self.store, coach)?.with_cancel(self.cancel.clone());
+        Ok((practice, coach))
+    }
+
+    /// Sends or retries with streaming chunks to the screen. The built-in coach's words are
+    /// paced to read like typing; a model's stream arrives at its own pace.
+    fn reply(
+        &self,
+        id: Uuid,
+        go: impl FnOnce(
+            &Practice<'_>,
+            crate::coach::Sink<'_>,
+        ) -> crate::Result<crate::domain::TurnReply>,
+    ) -> Option<Event> {
+        self.cancel.reset();
+        let result = self.with_coach(Some(id)).and_then(|(practice, coach)| {
+            let pace = if coach.name() == "built-in" {
+                self.pace
+            } else {
+                Duration::ZERO
+            };
+            let mut sink = |piece: &str| {
+                let _ = self.events.send(Event::Chunk(piece.to_string()));
+                if !pace.is_zero() {
+                    std::thread::sleep(pace);
+                }
+                !self.cancel.is_cancelled()
+            };
+            go(&practice, &mut sink)
+        });
+        match result {
+            Ok(reply) => Some(Event::Replied(reply)),
+            Err(e) => Some(Event::ReplyFailed {
                 message: e.to_string(),
-                cancelled,
-            })
+                cancelled: self.cancel.is_cancelled(),
+            }),
         }
-    };
+    }
+
+    fn carry_out(&self, effect: Effect) -> Option<Event> {
+        let practice = self.practice;
+        carry_out(self, practice, effect)
+    }
+}
+
+fn carry_out(w: &Worker<'_>, practice: &Practice<'_>, effect: Effect) -> Option<Event> {
     match effect {
         Effect::LoadSessions => {
             let all = ListFilter::default();
@@ -110,20 +161,20 @@ fn carry_out(
             (Ok(session), Ok(draft)) => Some(Event::Opened { session, draft }),
             (Err(e), _) | (_, Err(e)) => failed(e),
         },
-        Effect::Send { id, text } => {
-            cancel.store(false, Ordering::SeqCst);
-            reply(practice.send(id, &text, &mut sink))
-        }
-        Effect::Retry(id) => {
-            cancel.store(false, Ordering::SeqCst);
-            reply(practice.retry(id, &mut sink))
-        }
+        Effect::Send { id, text } => w.reply(id, |p, sink| p.send(id, &text, sink)),
+        Effect::Retry(id) => w.reply(id, |p, sink| p.retry(id, sink)),
         Effect::Complete(id) => match practice.complete(id) {
             Ok(s) => Some(Event::Completed(s)),
             Err(e) => failed(e),
         },
-        Effect::Evaluate(id) => match practice
-            .evaluate(id, false)
+        Effect::Evaluate(id) => match w
+            .engines
+            .judge()
+            .and_then(|judge| {
+                let judged =
+                    Practice::local(w.store, w.engines.builtin())?.with_judge(judge.as_ref());
+                judged.evaluate(id, false)
+            })
             .and_then(|e| Ok((practice.show(id)?, e)))
         {
             Ok((session, done)) => Some(Event::Evaluated {
@@ -146,7 +197,13 @@ fn carry_out(
             Ok(_) => Some(Event::Archived(id)),
             Err(e) => failed(e),
         },
-        Effect::Create(setup) => match practice.create(&setup) {
+        Effect::Create(setup) => match w.with_coach(None).and_then(|(p, _)| {
+            let s = p.create(&setup)?;
+            if let Some(pin) = w.engines.pin_for_new_session() {
+                p.pin_coach(s.session_id, pin)?;
+            }
+            Ok(s)
+        }) {
             Ok(s) => Some(Event::Created(s)),
             Err(e) => failed(e),
         },
@@ -158,7 +215,7 @@ fn carry_out(
                 dimension: Some(dimension),
                 preparation_type: Some(preparation_type),
             };
-            match practice.drill(&req) {
+            match w.with_coach(None).and_then(|(p, _)| p.drill(&req)) {
                 Ok(started) => Some(Event::Created(started.session)),
                 Err(e) => failed(e),
             }

@@ -23,6 +23,14 @@ impl Env {
         self.dir.path().join("data")
     }
 
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config").join("prapp")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir().join("config.toml")
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -43,6 +51,10 @@ impl Env {
         c.env("PRAPP_HOME", self.data_dir())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("PRAPP_CONFIG_DIR", self.config_dir())
+            .env("PRAPP_LOG_DIR", self.dir.path().join("logs"))
+            // Never the developer's real keyring.
+            .env("PRAPP_SECRETS", "file")
             .env("TERM", "dumb");
         c
     }

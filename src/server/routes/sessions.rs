@@ -13,9 +13,11 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
+use crate::coach::{Cancel, CoachError, Reply};
 use crate::domain::{
     Evaluation, PreparationType, Session, SessionPage, SessionSetup, SessionStatus, TurnReply,
 };
+use crate::practice;
 use crate::server::auth::AuthUser;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{ApiJson, OptionalJson, Params, query, query_range, session_id};
@@ -94,7 +96,7 @@ pub async fn create(
     let session = state
         .practice(auth.user.clone(), move |p| p.new_session(&setup))
         .await?;
-    let opening = coach_reply(&state, session.clone(), |_| true).await?;
+    let opening = coach_reply(&state, session.clone(), |_| true, practice::opening_error).await?;
     let session = state
         .practice(auth.user, move |p| p.start(session, opening))
         .await?;
@@ -230,7 +232,7 @@ pub async fn send_message(
     let (user_message, session) = state
         .practice(auth.user.clone(), move |p| p.send_answer(id, &req.content))
         .await?;
-    let reply = coach_reply(&state, session, |_| true).await?;
+    let reply = coach_reply(&state, session, |_| true, practice::coach_error).await?;
     let turn = state
         .practice(auth.user, move |p| p.record_reply(id, user_message, &reply))
         .await?;
@@ -238,17 +240,19 @@ pub async fn send_message(
 }
 
 /// Asks the coach on a blocking thread that holds no database connection: a model may take
-/// seconds, and the pool's few connections must stay free for everyone else meanwhile.
+/// seconds, and the pool's few connections must stay free for everyone else meanwhile. `failed`
+/// says what a failure means (no session created, or the answer kept).
 async fn coach_reply(
     state: &AppState,
     session: Session,
     mut sink: impl FnMut(&str) -> bool + Send + 'static,
-) -> ApiResult<String> {
+    failed: fn(CoachError) -> crate::Error,
+) -> ApiResult<Reply> {
     let coach = state.coach();
-    tokio::task::spawn_blocking(move || coach.respond(&session, &mut sink))
+    tokio::task::spawn_blocking(move || coach.respond(&session, &mut sink, &Cancel::default()))
         .await
         .map_err(ApiError::internal)?
-        .map_err(|e| ApiError::from(crate::practice::coach_error(e)))
+        .map_err(|e| ApiError::from(failed(e)))
 }
 
 /// What the coach's side of a streamed reply sends to the response.
@@ -275,7 +279,7 @@ async fn stream_message(
     tokio::spawn(async move {
         let deltas = tx.clone();
         let sink = move |piece: &str| deltas.send(Chunk::Delta(piece.to_string())).is_ok();
-        let result = match coach_reply(&state, session, sink).await {
+        let result = match coach_reply(&state, session, sink, practice::coach_error).await {
             Ok(reply) => {
                 state
                     .practice(auth.user, move |p| p.record_reply(id, user_message, &reply))

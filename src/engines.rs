@@ -1,0 +1,176 @@
+//! Turns settings into engines: which coach plays the counterpart and which judge evaluates.
+//!
+//! The built-in coach and heuristic judge need nothing. An LLM needs a provider, a base URL, a
+//! model and (for OpenAI) a key; each missing piece is a one-line error naming the command that
+//! sets it. The LLM client is built on first use, so commands that never call a model never
+//! need one configured.
+//!
+//! Which coach answers a session: a `--coach` flag, else the coach the session was started
+//! with (`session new --coach …` pins it), else the `coach` setting.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crate::coach::Coach;
+use crate::coach::builtin::BuiltinCoach;
+use crate::coach::llm::LlmCoach;
+use crate::config::{CoachChoice, Paths, Provider, Settings, Source, env_var};
+use crate::error::{Error, Result};
+use crate::eval::Evaluator;
+use crate::eval::heuristic::HeuristicEvaluator;
+use crate::eval::llm::LlmJudge;
+use crate::llm::{BlockingClient, ClientConfig, Secret};
+use crate::secrets::Secrets;
+
+/// The keyring entry of a provider's API key.
+pub fn key_name(provider: Provider) -> String {
+    format!("api-key:{provider}")
+}
+
+/// The API key in effect and where it comes from: an environment variable, else the keyring.
+pub fn api_key(settings: &Settings, secrets: &Secrets) -> Result<Option<(String, String)>> {
+    for var in settings.key_vars() {
+        if let Some(v) = env_var(var) {
+            return Ok(Some((v.trim().to_string(), format!("env {var}"))));
+        }
+    }
+    let name = key_name(settings.provider.value);
+    Ok(secrets
+        .get(&name)?
+        .map(|k| (k.trim().to_string(), "keyring".to_string())))
+}
+
+/// The client configuration for the configured provider, and its label ("ollama/llama3.2").
+pub fn client_config(settings: &Settings, paths: &Paths) -> Result<(ClientConfig, String)> {
+    let provider = settings.provider.value;
+    if provider == Provider::None {
+        return Err(Error::Input(
+            "no model provider is configured — `prapp config set provider ollama` (or openai, llamacpp, custom), or use the built-in coach with --coach builtin".into(),
+        ));
+    }
+    let base_url = settings.base_url.value.clone().ok_or_else(|| {
+        Error::Input(format!(
+            "provider {provider} needs a base URL — `prapp config set base-url http://host:port/v1`"
+        ))
+    })?;
+    let model = settings.model.value.clone().ok_or_else(|| {
+        Error::Input(format!(
+            "provider {provider} needs a model name — `prapp config set model NAME` (`prapp doctor` lists the server's models)"
+        ))
+    })?;
+    let key = api_key(settings, &Secrets::open(paths))?;
+    if key.is_none() && provider.needs_key() {
+        return Err(Error::Input(format!(
+            "no API key for {provider} — run `prapp config set-key` (or set OPENAI_API_KEY), or use --coach builtin"
+        )));
+    }
+    let mut cfg = ClientConfig::new(base_url, model.clone());
+    cfg.api_key = key.map(|(k, _)| Secret::new(k));
+    cfg.connect_timeout = Duration::from_secs(settings.connect_timeout.value);
+    cfg.request_timeout = Duration::from_secs(settings.request_timeout.value);
+    cfg.idle_timeout = Duration::from_secs(settings.idle_timeout.value);
+    cfg.max_retries = settings.max_retries.value;
+    if let Some(ms) = env_var("PRAPP_RETRY_BASE_MS").and_then(|v| v.parse().ok()) {
+        // Tests make the backoff short; nobody else needs to.
+        cfg.retry_base_delay = Duration::from_millis(ms);
+    }
+    Ok((cfg, format!("{provider}/{model}")))
+}
+
+pub fn client(settings: &Settings, paths: &Paths) -> Result<(BlockingClient, String, String)> {
+    let (cfg, label) = client_config(settings, paths)?;
+    let model = cfg.model.clone();
+    let client = BlockingClient::new(cfg).map_err(|e| Error::Input(e.to_string()))?;
+    Ok((client, label, model))
+}
+
+/// The coaches and judge a process may use, built as needed.
+pub struct Engines {
+    settings: Settings,
+    paths: Paths,
+    builtin: BuiltinCoach,
+    llm: OnceLock<std::result::Result<LlmCoach, String>>,
+    about_user: Option<String>,
+}
+
+impl Engines {
+    pub fn new(settings: Settings, paths: Paths) -> Engines {
+        Engines {
+            settings,
+            paths,
+            builtin: BuiltinCoach,
+            llm: OnceLock::new(),
+            about_user: None,
+        }
+    }
+
+    /// What the LLM coach is told about the user (the local profile).
+    pub fn with_about_user(mut self, about: Option<String>) -> Engines {
+        self.about_user = about;
+        self
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn builtin(&self) -> &BuiltinCoach {
+        &self.builtin
+    }
+
+    /// The choice a `--coach` flag made, which beats a session's pin.
+    fn flag_choice(&self) -> Option<CoachChoice> {
+        matches!(self.settings.coach.source, Source::Flag(_)).then_some(self.settings.coach.value)
+    }
+
+    /// What to pin a new session to: only an explicit `--coach` choice is remembered.
+    pub fn pin_for_new_session(&self) -> Option<&'static str> {
+        self.flag_choice().map(|c| {
+            if self.settings.coach_is_llm(Some(c)) {
+                "llm"
+            } else {
+                "builtin"
+            }
+        })
+    }
+
+    /// How the coach for `pinned` is named in status bars, without building it.
+    pub fn label(&self, pinned: Option<&str>) -> String {
+        let pinned = pinned.and_then(|p| p.parse::<CoachChoice>().ok());
+        if self.settings.coach_is_llm(self.flag_choice().or(pinned)) {
+            format!(
+                "{}/{}",
+                self.settings.provider.value,
+                self.settings.model.value.as_deref().unwrap_or("?")
+            )
+        } else {
+            "built-in".into()
+        }
+    }
+
+    /// The coach for a session pinned to `pinned` ("builtin"/"llm"), or for a new session.
+    pub fn coach(&self, pinned: Option<&str>) -> Result<&dyn Coach> {
+        let pinned = pinned.and_then(|p| p.parse::<CoachChoice>().ok());
+        let choice = self.flag_choice().or(pinned);
+        if !self.settings.coach_is_llm(choice) {
+            return Ok(&self.builtin);
+        }
+        match self.llm.get_or_init(|| {
+            client(&self.settings, &self.paths)
+                .map(|(c, label, model)| LlmCoach::new(c, label, model, self.about_user.clone()))
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(coach) => Ok(coach),
+            Err(e) => Err(Error::Input(e.clone())),
+        }
+    }
+
+    /// The judge: the LLM when `judge` says so (`auto` with a provider), else the heuristic.
+    pub fn judge(&self) -> Result<Box<dyn Evaluator>> {
+        if !self.settings.judge_is_llm() {
+            return Ok(Box::new(HeuristicEvaluator));
+        }
+        let (client, _label, model) = client(&self.settings, &self.paths)?;
+        Ok(Box::new(LlmJudge::new(client, model)))
+    }
+}
