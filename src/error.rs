@@ -35,6 +35,9 @@ pub enum Error {
     Input(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request clashes with what is stored (an email that is taken, a concurrent change).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{path}: {message}")]
     Database { path: PathBuf, message: String },
     #[error("{context}: {source}")]
@@ -64,9 +67,11 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Rule(_) | Error::Unknown(_) | Error::Input(_) | Error::Ambiguous { .. } => {
-                exit::USAGE
-            }
+            Error::Rule(_)
+            | Error::Unknown(_)
+            | Error::Input(_)
+            | Error::Ambiguous { .. }
+            | Error::Conflict(_) => exit::USAGE,
             Error::NoSession(_) | Error::NotFound(_) => exit::NOT_FOUND,
             Error::Coach(_) | Error::CoachSetup(_) => exit::PROVIDER,
             Error::Database { .. } | Error::Io { .. } | Error::Sqlite(_) => exit::FAILURE,

@@ -17,6 +17,7 @@ pub mod llm;
 pub mod logging;
 pub mod practice;
 pub mod secrets;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod tui;

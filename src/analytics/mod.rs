@@ -17,18 +17,21 @@ use uuid::Uuid;
 use crate::domain::{Dimension, Priority, Scores};
 
 /// The contract's `Trends`, plus `drill_effects` (an extension; the contract's fields are exact).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Trends {
     /// Sessions started in the window (any status).
     pub total_sessions: usize,
     /// Evaluations made in the window.
     pub evaluated_sessions: usize,
     /// Mean of each dimension over the window's evaluations, one decimal.
+    #[schema(required = true)]
     pub average_scores: Option<Scores>,
     /// Mean overall score, two decimals.
+    #[schema(required = true)]
     pub overall_average: Option<f64>,
     /// Overall-score points gained per evaluated session: the least-squares slope of the overall
     /// score against the evaluation's position in time, three decimals. Needs two evaluations.
+    #[schema(required = true)]
     pub improvement_velocity: Option<f64>,
     pub recurring_weaknesses: Vec<Weakness>,
     /// One point per evaluated session, in the order the sessions were practised.
@@ -39,7 +42,7 @@ pub struct Trends {
 }
 
 /// A dimension that evaluations keep naming as an improvement area.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Weakness {
     pub dimension: Dimension,
     /// Evaluations that named it.
@@ -48,7 +51,7 @@ pub struct Weakness {
     pub share: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProgressPoint {
     pub session_id: Uuid,
     pub evaluated_at: DateTime<Utc>,
@@ -57,7 +60,7 @@ pub struct ProgressPoint {
 }
 
 /// The last [`RECENT_WINDOW`] evaluations against the ones before them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecentTrend {
     Improving,
@@ -93,28 +96,31 @@ pub struct DrillStart {
 
 /// Whether drilling a dimension helped: its mean score in the evaluations of sessions practised
 /// before the first drill session against those of the sessions from then on (the drills too).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DrillEffect {
     pub dimension: Dimension,
     pub drill_sessions: usize,
     pub first_drill_at: DateTime<Utc>,
     pub evaluations_before: usize,
     /// Two decimals; null without evaluations before the first drill.
+    #[schema(required = true)]
     pub mean_before: Option<f64>,
     pub evaluations_after: usize,
+    #[schema(required = true)]
     pub mean_after: Option<f64>,
     /// `mean_after - mean_before`, two decimals, when both exist.
+    #[schema(required = true)]
     pub change: Option<f64>,
 }
 
 /// The contract's answer to `/analytics/improvements`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Improvements {
     pub improvements: Vec<Improvement>,
     pub practice_suggestions: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Improvement {
     pub dimension: Dimension,
     pub priority: Priority,

@@ -12,6 +12,8 @@ mod evaluate;
 pub(crate) mod export;
 pub mod output;
 mod plot;
+mod profile;
+pub mod serve;
 mod session;
 pub mod shell;
 
@@ -117,6 +119,17 @@ pub enum Command {
     Analytics(analytics::AnalyticsCmd),
     /// Start a session aimed at one dimension: your weakest, or the one you name
     Drill(drill::DrillArgs),
+    /// Run the REST server (the contract's API) on this machine's database
+    #[command(
+        after_help = "Examples:\n  prapp serve --bind 127.0.0.1:8000 --cors-origin https://app.example\n  PRAPP_JWT_SECRET=$(openssl rand -hex 32) prapp serve --bind 0.0.0.0:8000 --token-ttl 12h\n\nThe signing secret is PRAPP_JWT_SECRET, else one generated on first start and kept (0600) in\nthe data dir. Logs go to stderr; RUST_LOG sets the level."
+    )]
+    Serve(serve::ServeArgs),
+    /// Your profile: the role you are preparing for, your experience, your industry
+    #[command(subcommand)]
+    Profile(profile::ProfileCmd),
+    /// A summary of your account: sessions, completed sessions, evaluations
+    #[command(after_help = "Example:\n  prapp account --json")]
+    Account(profile::JsonArg),
     /// Check the setup: data dir, database, config, keyring, and whether the model answers
     Doctor(doctor::DoctorArgs),
     /// Tokens used by LLM replies, by day and model
@@ -266,6 +279,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Dev(cmd) => dev::run(&ctx, cmd),
         Command::Doctor(args) => doctor::doctor(&ctx, args),
         Command::Usage(args) => doctor::usage(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
+        Command::Profile(cmd) => profile::run(&ctx, cmd),
+        Command::Account(args) => profile::account(&ctx, args),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }

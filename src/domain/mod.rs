@@ -3,10 +3,13 @@
 //! Plain data and pure functions only: no I/O, no SQL, no terminal. Field names follow
 //! `../shared/CONTRACT.md` exactly so the CLI's `--json` and the server speak the same shapes.
 
+mod account;
 mod evaluation;
+pub mod merge;
 mod session;
 mod types;
 
+pub use account::*;
 pub use evaluation::*;
 pub use session::*;
 pub use types::*;
@@ -46,6 +49,8 @@ pub enum RuleError {
         "the session is {status}, not completed — complete it first with `prapp session complete <id>`"
     )]
     NotCompleted { status: SessionStatus },
+    #[error("{field} {reason}")]
+    Invalid { field: &'static str, reason: String },
     #[error("cannot move a session from {from} to {to}{hint}")]
     Transition {
         from: SessionStatus,

@@ -15,7 +15,19 @@ pub const MAX_ROLE_CONTEXT_CHARS: usize = 20000;
 pub const MIN_TURNS_TO_COMPLETE: usize = 3;
 
 /// What the user is rehearsing for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PreparationType {
     Interview,
@@ -79,7 +91,19 @@ impl FromStr for PreparationType {
 }
 
 /// Where a session is in its life. `setup → in_progress → completed`, anything `→ archived`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     Setup,
@@ -138,7 +162,7 @@ impl FromStr for SessionStatus {
 }
 
 /// Who wrote a message: the coach (`ai`) or the person practising (`user`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Ai,
@@ -169,7 +193,7 @@ impl FromStr for Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatMessage {
     pub message_id: Uuid,
@@ -188,20 +212,24 @@ pub struct SessionSetup {
     pub role_context: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EvaluationSummary {
     pub overall_score: f64,
 }
 
 /// A practice session as the contract shapes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Session {
     pub session_id: Uuid,
     pub user_id: Uuid,
     pub preparation_type: PreparationType,
+    #[schema(required = true)]
     pub meeting_subtype: Option<String>,
+    #[schema(required = true)]
     pub agenda: Option<String>,
+    #[schema(required = true)]
     pub tone: Option<String>,
+    #[schema(required = true)]
     pub role_context: Option<String>,
     pub status: SessionStatus,
     /// Absent in list answers, which leave the transcript out.
@@ -210,7 +238,9 @@ pub struct Session {
     pub turn_count: usize,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(required = true)]
     pub completed_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub evaluation_summary: Option<EvaluationSummary>,
 }
 
@@ -221,7 +251,7 @@ impl Session {
 }
 
 /// One page of sessions, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionPage {
     pub sessions: Vec<Session>,
     pub total: usize,
@@ -229,17 +259,19 @@ pub struct SessionPage {
     pub page_size: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct User {
     pub user_id: Uuid,
+    #[schema(required = true)]
     pub email: Option<String>,
+    #[schema(required = true)]
     pub full_name: Option<String>,
     pub is_activated: bool,
     pub created_at: DateTime<Utc>,
 }
 
 /// The answer to sending a message: both sides of the turn.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TurnReply {
     pub user_message: ChatMessage,
     pub ai_message: ChatMessage,

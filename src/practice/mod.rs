@@ -3,10 +3,12 @@
 
 use uuid::Uuid;
 
+pub mod account;
 pub mod analytics;
 pub mod import;
+pub mod sync;
 
-use crate::coach::{Cancel, Coach, CoachError, Sink, bank};
+use crate::coach::{Cancel, Coach, CoachError, Reply, Sink, bank};
 use crate::domain::{
     self, Assessment, Evaluation, PreparationType, Role, RuleError, Session, SessionPage,
     SessionSetup, SessionStatus, TurnReply, User,
@@ -51,6 +53,17 @@ impl<'a> Practice<'a> {
     pub fn with_cancel(mut self, cancel: Cancel) -> Self {
         self.cancel = cancel;
         self
+    }
+
+    /// Use cases for one account of `prapp serve`: every query is scoped to `user`.
+    pub fn for_user(store: &'a Store, coach: &'a dyn Coach, user: User) -> Self {
+        Practice {
+            store,
+            coach,
+            judge: &HeuristicEvaluator,
+            user,
+            cancel: Cancel::default(),
+        }
     }
 
     /// Uses another judge for evaluations (the built-in heuristic one is the default).
@@ -155,6 +168,18 @@ impl<'a> Practice<'a> {
     /// transaction, so a coach that fails or is cancelled loses nothing: [`Practice::retry`] asks
     /// again.
     pub fn send(&self, id: Uuid, content: &str, sink: Sink<'_>) -> Result<TurnReply> {
+        let (user_message, session) = self.send_answer(id, content)?;
+        let reply = self
+            .coach
+            .respond(&session, sink, &self.cancel)
+            .map_err(coach_error)?;
+        self.record_reply(id, user_message, &reply)
+    }
+
+    /// The first half of [`Practice::send`]: checks and stores the answer, and returns it with
+    /// the session as the coach should see it. The server uses the halves so that no database
+    /// connection is held while a model thinks.
+    pub fn send_answer(&self, id: Uuid, content: &str) -> Result<(domain::ChatMessage, Session)> {
         let content = domain::validate_message(content)?;
         let current = self.store.session(self.user.user_id, id)?.session;
         domain::ensure_accepts_messages(current.status)?;
@@ -167,40 +192,17 @@ impl<'a> Practice<'a> {
         )?;
         // The answer is stored: the draft it came from is no longer needed.
         self.store.save_draft(self.user.user_id, id, "")?;
-        self.answer(id, user_message, sink)
-    }
-
-    /// Answers the user's last message again: after a failed or cancelled reply, or to
-    /// regenerate one.
-    pub fn retry(&self, id: Uuid, sink: Sink<'_>) -> Result<TurnReply> {
         let session = self.store.session(self.user.user_id, id)?.session;
-        domain::ensure_accepts_messages(session.status)?;
-        let last = session.messages().last().cloned();
-        match last {
-            Some(m) if m.role == Role::User => self.answer(id, m, sink),
-            _ => Err(Error::Input(
-                "the coach has already answered your last message — send a new one".into(),
-            )),
-        }
+        Ok((user_message, session))
     }
 
-    fn answer(
+    /// The second half of [`Practice::send`]: stores the coach's reply to `user_message`.
+    pub fn record_reply(
         &self,
         id: Uuid,
         user_message: domain::ChatMessage,
-        sink: Sink<'_>,
+        reply: &Reply,
     ) -> Result<TurnReply> {
-        let session = self.store.session(self.user.user_id, id)?.session;
-        let reply = self
-            .coach
-            .respond(&session, sink, &self.cancel)
-            .map_err(|e| match e {
-                CoachError::Cancelled => Error::Input(
-                    "the reply was cancelled — your message is saved; retry to get an answer"
-                        .into(),
-                ),
-                CoachError::Failed(msg) => Error::Coach(msg),
-            })?;
         let (ai_message, turn_number) = self.store.append_message(
             self.user.user_id,
             id,
@@ -217,6 +219,26 @@ impl<'a> Practice<'a> {
             ai_message,
             turn_number,
         })
+    }
+
+    /// Answers the user's last message again: after a failed or cancelled reply, or to
+    /// regenerate one.
+    pub fn retry(&self, id: Uuid, sink: Sink<'_>) -> Result<TurnReply> {
+        let session = self.store.session(self.user.user_id, id)?.session;
+        domain::ensure_accepts_messages(session.status)?;
+        let last = session.messages().last().cloned();
+        match last {
+            Some(m) if m.role == Role::User => {
+                let reply = self
+                    .coach
+                    .respond(&session, sink, &self.cancel)
+                    .map_err(coach_error)?;
+                self.record_reply(id, m, &reply)
+            }
+            _ => Err(Error::Input(
+                "the coach has already answered your last message — send a new one".into(),
+            )),
+        }
     }
 
     /// Completes a session in progress with at least the minimum number of turns, and activates
@@ -361,8 +383,18 @@ impl Practice<'_> {
     }
 }
 
+/// A coach's failure as the library's error: cancelled is the user's doing, failed the provider's.
+pub fn coach_error(e: CoachError) -> Error {
+    match e {
+        CoachError::Cancelled => Error::Input(
+            "the reply was cancelled — your message is saved; retry to get an answer".into(),
+        ),
+        CoachError::Failed(msg) => Error::Coach(msg),
+    }
+}
+
 fn changed_meanwhile() -> Error {
-    Error::Input(
+    Error::Conflict(
         "the session was changed by another prapp meanwhile — run the command again".into(),
     )
 }

@@ -64,7 +64,7 @@ impl Store {
 /// The evaluation row with its scores in columns, and one row per improvement area, so analytics
 /// never has to parse a body. A replaced evaluation's improvement rows go with it; a dimension
 /// listed twice is kept once (the first), so counts mean "evaluations that flagged it".
-fn write_evaluation(tx: &rusqlite::Transaction<'_>, e: &Evaluation) -> Result<()> {
+pub(super) fn write_evaluation(tx: &rusqlite::Transaction<'_>, e: &Evaluation) -> Result<()> {
     let body = serde_json::to_string(e).map_err(|err| Error::Input(err.to_string()))?;
     let [c, r, f, l, t, g] = e.universal_scores.to_array();
     let session_id = e.session_id.to_string();

@@ -8,12 +8,14 @@ mod analytics;
 mod drafts;
 mod evaluations;
 mod sessions;
+mod sync;
 mod usage;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
 pub use sessions::{IdHint, ListFilter, SessionRow};
 pub use usage::UsageRow;
+pub use users::{Credentials, TokenRecord};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_usage",
         include_str!("../../migrations/0004_usage.sql"),
+    ),
+    (
+        "0005_accounts",
+        include_str!("../../migrations/0005_accounts.sql"),
     ),
 ];
 
@@ -144,6 +150,12 @@ impl Store {
     /// upgrading a read lock.
     pub(crate) fn write_tx(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
         rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+    }
+
+    /// A trivial query: whether the database answers (health checks).
+    pub fn ping(&self) -> Result<()> {
+        self.conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -1,0 +1,163 @@
+//! `prapp serve`: runs the REST server on this machine's database until SIGINT/SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::Ctx;
+use crate::coach::Coach;
+use crate::coach::builtin::BuiltinCoach;
+use crate::config::env_var;
+use crate::error::Error;
+use crate::server::{self, AppState, ServerConfig};
+
+/// The file in the data dir that keeps the generated signing secret (0600).
+pub const SECRET_FILE: &str = "jwt_secret";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on stderr)
+    #[arg(long, default_value = "127.0.0.1:8000", value_name = "ADDR")]
+    pub bind: SocketAddr,
+    /// An origin allowed to call the API from a browser (repeatable); none: no CORS at all
+    #[arg(long = "cors-origin", value_name = "URL")]
+    pub cors_origins: Vec<String>,
+    /// How long an access token lasts: 30m, 12h, 7d, or seconds
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_ttl)]
+    pub token_ttl: Duration,
+}
+
+/// "90s", "30m", "24h", "7d", or a bare number of seconds.
+pub fn parse_ttl(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration — use e.g. 30m, 24h or 7d"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => return Err(format!("'{s}': unknown unit '{unit}' — use s, m, h or d")),
+    };
+    if secs == 0 {
+        return Err("a token must last at least one second".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// `PRAPP_JWT_SECRET`, else the secret generated on first start and kept 0600 in the data dir.
+pub fn jwt_secret(data_dir: &Path) -> crate::Result<Vec<u8>> {
+    if let Some(s) = env_var("PRAPP_JWT_SECRET") {
+        if s.len() < 32 {
+            return Err(Error::Input(
+                "PRAPP_JWT_SECRET is shorter than 32 characters — use a long random value, e.g. `openssl rand -hex 32`".into(),
+            ));
+        }
+        return Ok(s.into_bytes());
+    }
+    let path = data_dir.join(SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(Error::Input(format!(
+                "{} is too short to be a signing secret — delete it to have a new one made",
+                path.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Input(format!("no randomness from the OS for a secret: {e}")))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    match opts.open(&path) {
+        Ok(mut f) => {
+            f.write_all(hex.as_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+            Ok(hex.into_bytes())
+        }
+        // Another server started at the same moment and wrote it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(&path)
+                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?
+                .trim()
+                .as_bytes()
+                .to_vec())
+        }
+        Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+    }
+}
+
+/// Who answers for the AI on the server. The built-in coach today; this is where a configured LLM
+/// coach plugs in (every handler only knows `Arc<dyn Coach>`).
+fn coach(_ctx: &Ctx) -> Arc<dyn Coach> {
+    Arc::new(BuiltinCoach)
+}
+
+pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
+    let data_dir = ctx.paths.data_dir.clone();
+    let mut config = ServerConfig::new(data_dir.clone(), jwt_secret(&data_dir)?);
+    config.token_ttl = args.token_ttl;
+    config.cors_origins = args.cors_origins;
+    let state = AppState::new(config, coach(ctx))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init()
+        .ok();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .map_err(|e| Error::io(format!("cannot listen on {}", args.bind), e))?;
+        let addr = listener.local_addr()?;
+        // Tests and scripts read this line to find the port.
+        eprintln!("prapp: listening on http://{addr}");
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "prapp: note: this is plain HTTP — put a TLS proxy in front before exposing it beyond this machine"
+            );
+        }
+        server::serve(listener, state, server::shutdown_signal()).await?;
+        eprintln!("prapp: stopped");
+        anyhow::Ok(0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_units() {
+        assert_eq!(parse_ttl("24h"), Ok(Duration::from_secs(86400)));
+        assert_eq!(parse_ttl("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_ttl("7d"), Ok(Duration::from_secs(7 * 86400)));
+        assert!(parse_ttl("0").is_err());
+        assert!(parse_ttl("1w").is_err());
+        assert!(parse_ttl("h").is_err());
+    }
+}

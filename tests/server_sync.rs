@@ -1,0 +1,297 @@
+//! The sync extension over real HTTP: push merges by the domain's rule and is idempotent, pull
+//! lists changes after a cursor, and another user's session id is refused.
+#![allow(clippy::unwrap_used)]
+
+mod server_util;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server_util::TestServer;
+use uuid::Uuid;
+
+fn message(role: &str, content: &str, secs: u32) -> Value {
+    json!({
+        "message_id": Uuid::now_v7(),
+        "role": role,
+        "content": content,
+        "timestamp": format!("2026-11-20T10:00:{secs:02}.123456789Z"),
+    })
+}
+
+/// A session as a laptop would push it: three turns, completed.
+fn laptop_session(id: Uuid) -> Value {
+    let transcript: Vec<Value> = vec![
+        message("ai", "Tell me about a project you led.", 0),
+        message(
+            "user",
+            "I led the payments migration and cut deploy time by half.",
+            10,
+        ),
+        message("ai", "What was hard about it?", 11),
+        message("user", "Aligning two teams; a weekly review fixed it.", 20),
+        message("ai", "How did you measure success?", 21),
+        message(
+            "user",
+            "p99 latency and incident counts, before and after.",
+            30,
+        ),
+        message("ai", "Thanks, that is all.", 31),
+    ];
+    json!({
+        "session_id": id,
+        "user_id": Uuid::nil(),
+        "preparation_type": "interview",
+        "meeting_subtype": "behavioral",
+        "agenda": "Backend role",
+        "tone": null,
+        "role_context": null,
+        "status": "completed",
+        "transcript": transcript,
+        "turn_count": 3,
+        "created_at": "2026-11-20T10:00:00Z",
+        "updated_at": "2026-11-20T10:00:31Z",
+        "completed_at": "2026-11-20T10:00:40Z",
+        "evaluation_summary": null,
+    })
+}
+
+async fn pull(s: &TestServer, t: &str, since: &str) -> Value {
+    let r = s
+        .get(t, &format!("/api/v1/sync/sessions?since={since}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_is_idempotent_and_pull_follows_the_cursor() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    let id = Uuid::now_v7();
+    let path = format!("/api/v1/sync/sessions/{id}");
+    let item = json!({"session": laptop_session(id), "evaluation": null});
+    let first = s.put(&t, &path, item.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body["turn_count"], 3);
+    assert_eq!(first.body["status"], "completed");
+    assert_eq!(first.body["transcript"].as_array().unwrap().len(), 7);
+    let me = s.get(&t, "/api/v1/auth/me").await;
+    assert_eq!(
+        first.body["user_id"], me.body["user_id"],
+        "owner is the token's user"
+    );
+
+    let page = pull(&s, &t, "").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["session"]["session_id"], id.to_string());
+    assert!(page["items"][0]["evaluation"].is_null());
+    let cursor = page["next_cursor"].as_str().unwrap().to_string();
+
+    // The same push again changes nothing: same answer, nothing new after the cursor.
+    let second = s.put(&t, &path, item).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body, first.body);
+    let page = pull(&s, &t, &cursor).await;
+    assert!(page["items"].as_array().unwrap().is_empty(), "{page}");
+    assert_eq!(page["next_cursor"], cursor.as_str());
+
+    // The pushed session works with the rest of the API: evaluate it.
+    let r = s
+        .post_empty(&t, &format!("/api/v1/sessions/{id}/evaluate"))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let page = pull(&s, &t, &cursor).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        page["items"][0]["evaluation"]["evaluation_id"],
+        r.body["evaluation_id"]
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_merges_transcripts_status_and_evaluations() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    // The server's copy: made through the API, two messages in.
+    let id = s.new_session(&t).await;
+    s.say(&t, &id, "My first answer on the server.").await;
+    let server_copy = s.get(&t, &format!("/api/v1/sessions/{id}")).await.body;
+    let cursor = pull(&s, &t, "").await["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A device's copy: the opening only, plus a message of its own, and archived.
+    let mut device = server_copy.clone();
+    let opening = server_copy["transcript"][0].clone();
+    device["transcript"] = json!([opening, message("user", "Written offline.", 59)]);
+    device["status"] = json!("archived");
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": device, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let merged = &r.body;
+    assert_eq!(merged["status"], "archived", "archived wins over all");
+    let contents: Vec<&str> = merged["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(contents.len(), 4, "{contents:?}");
+    assert!(contents.contains(&"Written offline."));
+    assert!(contents.contains(&"My first answer on the server."));
+    let shown = s.get(&t, &format!("/api/v1/sessions/{id}")).await.body;
+    assert_eq!(&shown["transcript"], &merged["transcript"]);
+    // PATCH can bring it back to what it was before the archive.
+    let r = s
+        .patch(
+            &t,
+            &format!("/api/v1/sessions/{id}"),
+            json!({"status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = pull(&s, &t, &cursor).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+
+    // Evaluations: the newer one wins, an older push does not replace it.
+    let done = Uuid::now_v7();
+    let pushed = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{done}"),
+            json!({"session": laptop_session(done), "evaluation": null}),
+        )
+        .await;
+    assert_eq!(pushed.status, StatusCode::OK);
+    let current = s
+        .post_empty(&t, &format!("/api/v1/sessions/{done}/evaluate"))
+        .await
+        .body;
+    let mut older = current.clone();
+    older["evaluation_id"] = json!(Uuid::now_v7());
+    older["created_at"] = json!("2020-01-01T00:00:00Z");
+    older["overall_score"] = json!(1.0);
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{done}"),
+            json!({"session": laptop_session(done), "evaluation": older}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let stored = s
+        .get(&t, &format!("/api/v1/sessions/{done}/evaluation"))
+        .await
+        .body;
+    assert_eq!(stored["evaluation_id"], current["evaluation_id"]);
+    let mut newer = current.clone();
+    newer["evaluation_id"] = json!(Uuid::now_v7());
+    newer["created_at"] = json!("2030-01-01T00:00:00Z");
+    newer["overall_score"] = json!(9.5);
+    s.put(
+        &t,
+        &format!("/api/v1/sync/sessions/{done}"),
+        json!({"session": laptop_session(done), "evaluation": newer}),
+    )
+    .await;
+    let stored = s
+        .get(&t, &format!("/api/v1/sessions/{done}/evaluation"))
+        .await
+        .body;
+    assert_eq!(stored["evaluation_id"], newer["evaluation_id"]);
+    let listed = s.get(&t, "/api/v1/sessions?status=completed").await.body;
+    assert_eq!(
+        listed["sessions"][0]["evaluation_summary"]["overall_score"],
+        9.5
+    );
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_users_session_id_is_refused() {
+    let s = TestServer::start().await;
+    let a = s.signup("a@example.org").await;
+    let b = s.signup("b@example.org").await;
+    let id = s.new_session(&a).await;
+    let before = s.get(&a, &format!("/api/v1/sessions/{id}")).await.body;
+    let mut stolen = before.clone();
+    stolen["status"] = json!("archived");
+    stolen["transcript"] = json!([message("user", "B was here", 1)]);
+    let r = s
+        .put(
+            &b,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": stolen, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    assert_eq!(
+        s.get(&a, &format!("/api/v1/sessions/{id}")).await.body,
+        before
+    );
+    assert!(
+        pull(&s, &b, "").await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Nor can B graft A's messages into a session of B's own.
+    let mine = Uuid::now_v7();
+    let mut graft = laptop_session(mine);
+    graft["transcript"] = json!([before["transcript"][0]]);
+    let r = s
+        .put(
+            &b,
+            &format!("/api/v1/sync/sessions/{mine}"),
+            json!({"session": graft, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_input_errors() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    let id = Uuid::now_v7();
+    let other = Uuid::now_v7();
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{other}"),
+            json!({"session": laptop_session(id), "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let mut long = laptop_session(id);
+    long["transcript"][1]["content"] = json!("x".repeat(8001));
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": long, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": laptop_session(id), "evaluation": null, "extra": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for q in ["since=abc", "since=-1", "limit=0", "limit=501"] {
+        let r = s.get(&t, &format!("/api/v1/sync/sessions?{q}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+    }
+    s.stop().await;
+}
