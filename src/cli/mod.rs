@@ -153,18 +153,24 @@ pub struct Ctx {
     pub settings: crate::config::Settings,
     pub store: Store,
     pub engines: Engines,
+    /// The local profile in a sentence, for the LLM coach.
+    about: Option<String>,
 }
 
 impl Ctx {
     fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
         let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
-        let engines = Engines::new(settings.clone(), paths.clone());
+        let about = Practice::local(&store, &crate::coach::builtin::BuiltinCoach)?
+            .profile()?
+            .describe();
+        let engines = Engines::new(settings.clone(), paths.clone()).with_about_user(about.clone());
         Ok(Ctx {
             paths,
             settings,
             store,
             engines,
+            about,
         })
     }
 
@@ -180,7 +186,7 @@ impl Ctx {
 
     /// Engines of their own for the practice screen's worker thread.
     pub fn engines_for_screen(&self) -> Engines {
-        Engines::new(self.settings.clone(), self.paths.clone())
+        Engines::new(self.settings.clone(), self.paths.clone()).with_about_user(self.about.clone())
     }
 
     /// The use cases, for commands that never ask a coach for a reply.
