@@ -498,3 +498,26 @@ fn real_server_full_session() {
     let usage: Value = serde_json::from_str(&usage).unwrap();
     assert_eq!(usage["usage"][0]["replies"], 4, "{usage}");
 }
+
+#[test]
+fn the_local_profile_reaches_the_coachs_prompt() {
+    let env = Env::new();
+    let fake = FakeOpenAi::start();
+    env.ok(&[
+        "profile",
+        "set",
+        "--target-role",
+        "Staff engineer",
+        "--experience",
+        "senior",
+    ]);
+    start_session(&env, &fake);
+    let system = fake.chat_requests()[0].body["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        system.contains("Target role: Staff engineer") && system.contains("Experience: senior"),
+        "{system}"
+    );
+}

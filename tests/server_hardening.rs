@@ -444,6 +444,7 @@ impl Coach for TricklingCoach {
                 return Err(CoachError::Cancelled);
             }
         }
+        let _ = cancel;
         Ok(Reply {
             text: "one two three four five six ".into(),
             usage: None,

@@ -153,18 +153,24 @@ pub struct Ctx {
     pub settings: crate::config::Settings,
     pub store: Store,
     pub engines: Engines,
+    /// The local profile in a sentence, for the LLM coach.
+    about: Option<String>,
 }
 
 impl Ctx {
     fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
         let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
-        let engines = Engines::new(settings.clone(), paths.clone());
+        let about = Practice::local(&store, &crate::coach::builtin::BuiltinCoach)?
+            .profile()?
+            .describe();
+        let engines = Engines::new(settings.clone(), paths.clone()).with_about_user(about.clone());
         Ok(Ctx {
             paths,
             settings,
             store,
             engines,
+            about,
         })
     }
 
@@ -180,7 +186,7 @@ impl Ctx {
 
     /// Engines of their own for the practice screen's worker thread.
     pub fn engines_for_screen(&self) -> Engines {
-        Engines::new(self.settings.clone(), self.paths.clone())
+        Engines::new(self.settings.clone(), self.paths.clone()).with_about_user(self.about.clone())
     }
 
     /// The use cases, for commands that never ask a coach for a reply.
@@ -277,11 +283,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),
         Command::Dev(cmd) => dev::run(&ctx, cmd),
+        Command::Doctor(args) => doctor::doctor(&ctx, args),
+        Command::Usage(args) => doctor::usage(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Profile(cmd) => profile::run(&ctx, cmd),
         Command::Account(args) => profile::account(&ctx, args),
-        Command::Doctor(args) => doctor::doctor(&ctx, args),
-        Command::Usage(args) => doctor::usage(&ctx, args),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }

@@ -158,6 +158,29 @@ pub fn validate_password(field: &'static str, password: &str) -> Result<(), Rule
     Ok(())
 }
 
+impl Profile {
+    /// The profile in a sentence for the coach's prompt ("Target role: …; experience: …"), or
+    /// None when it says nothing.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            ("Name", &self.full_name),
+            ("Target role", &self.target_role),
+            ("Experience", &self.experience_level),
+            ("Industry", &self.industry),
+            ("About", &self.bio),
+        ]
+        .iter()
+        .filter_map(|(label, v)| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| format!("{label}: {s}"))
+        })
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,11 +161,11 @@ mod tests {
                 improvement_areas: vec![],
                 practice_suggestions: vec![],
                 evidence: vec![],
+                notice: None,
                 evaluator: EvaluatorInfo {
                     engine: "heuristic".into(),
                     model: None,
                 },
-                notice: None,
             },
         );
         e.evaluation_id = Uuid::from_u128(n);

@@ -49,6 +49,12 @@ impl<'a> Practice<'a> {
         })
     }
 
+    /// Lets another thread abandon a coach's reply (the practice screen's Esc).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
     /// Use cases for one account of `prapp serve`: every query is scoped to `user`.
     pub fn for_user(store: &'a Store, coach: &'a dyn Coach, user: User) -> Self {
         Practice {
@@ -58,12 +64,6 @@ impl<'a> Practice<'a> {
             user,
             cancel: Cancel::default(),
         }
-    }
-
-    /// Lets another thread abandon a coach's reply (the practice screen's Esc).
-    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
-        self.cancel = cancel;
-        self
     }
 
     /// Uses another judge for evaluations (the built-in heuristic one is the default).

@@ -132,18 +132,18 @@ impl From<Error> for ApiError {
             Error::NotFound(msg) => ApiError::not_found(msg),
             Error::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, msg),
             Error::Input(msg) => ApiError::new(StatusCode::BAD_REQUEST, msg),
-            Error::CoachSetup(msg) => {
-                tracing::warn!(error = %msg, "coach failed to open a session");
-                ApiError::new(
-                    StatusCode::BAD_GATEWAY,
-                    "the coach could not start the session — nothing was created; try again later",
-                )
-            }
             Error::Coach(msg) => {
                 tracing::warn!(error = %msg, "coach failed");
                 ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     "the coach failed to answer — your message is saved; send it again later",
+                )
+            }
+            Error::CoachSetup(msg) => {
+                tracing::warn!(error = %msg, "coach failed to open a session");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "the coach failed to open the session — nothing was created; try again later",
                 )
             }
             e @ (Error::Database { .. } | Error::Io { .. } | Error::Sqlite(_)) => {
