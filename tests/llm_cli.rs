@@ -521,3 +521,88 @@ fn the_local_profile_reaches_the_coachs_prompt() {
         "{system}"
     );
 }
+
+/// `prapp serve` answers with the configured model too: the opening and a streamed (SSE) reply
+/// come from the fake server.
+#[cfg(unix)]
+#[test]
+fn the_server_uses_the_configured_model() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let env = Env::new();
+    let fake = FakeOpenAi::start();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("prapp"))
+        .args(["--data-dir", env.data_dir().to_str().unwrap()])
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("PRAPP_CONFIG_DIR", env.config_dir())
+        .env("PRAPP_SECRETS", "file")
+        .env("PRAPP_PROVIDER", "custom")
+        .env("PRAPP_BASE_URL", fake.base_url())
+        .env("PRAPP_MODEL", "fake-model")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(a) = line.strip_prefix("prapp: listening on ") {
+            break a.to_string();
+        }
+        assert!(line.contains("custom/fake-model"), "{line}");
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (opening, sse) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let signup: Value = http
+            .post(format!("{addr}/api/v1/auth/signup"))
+            .json(&serde_json::json!({"email": "ada@example.org", "password": "correct horse"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = signup["access_token"].as_str().unwrap().to_string();
+        fake.push(Reply::stream(&["Welcome, ", "founder."]));
+        let session: Value = http
+            .post(format!("{addr}/api/v1/sessions"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"preparation_type": "pitch"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = session["session_id"].as_str().unwrap().to_string();
+        fake.push(Reply::stream(&["How big ", "is the market?"]));
+        let sse = http
+            .post(format!("{addr}/api/v1/sessions/{id}/messages"))
+            .bearer_auth(&token)
+            .header("accept", "text/event-stream")
+            .json(&serde_json::json!({"content": "We route parcels."}))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (session["transcript"][0]["content"].clone(), sse)
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    assert_eq!(opening, "Welcome, founder.");
+    assert!(
+        sse.contains("event: delta") && sse.contains("How big "),
+        "{sse}"
+    );
+    assert!(
+        sse.contains("event: done") && sse.contains("is the market?"),
+        "{sse}"
+    );
+    assert_eq!(fake.chat_requests().len(), 2);
+}

@@ -103,10 +103,18 @@ pub fn jwt_secret(data_dir: &Path) -> crate::Result<Vec<u8>> {
     }
 }
 
-/// Who answers for the AI on the server. The built-in coach today; this is where a configured LLM
-/// coach plugs in (every handler only knows `Arc<dyn Coach>`).
-fn coach(_ctx: &Ctx) -> Arc<dyn Coach> {
-    Arc::new(BuiltinCoach)
+/// Who answers for the AI on the server: the configured LLM coach when the settings say so (the
+/// same `provider`/`coach` settings as the CLI), else the built-in one. Every handler only knows
+/// `Arc<dyn Coach>`; the model is called on blocking threads that hold no database connection.
+fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
+    if !ctx.settings.coach_is_llm(None) {
+        return Ok(Arc::new(BuiltinCoach));
+    }
+    let (client, label, model) = crate::engines::client(&ctx.settings, &ctx.paths)?;
+    eprintln!("prapp: coach: {label}");
+    Ok(Arc::new(crate::coach::llm::LlmCoach::new(
+        client, label, model, None,
+    )))
 }
 
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
@@ -114,7 +122,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
     let mut config = ServerConfig::new(data_dir.clone(), jwt_secret(&data_dir)?);
     config.token_ttl = args.token_ttl;
     config.cors_origins = args.cors_origins;
-    let state = AppState::new(config, coach(ctx))?;
+    let state = AppState::new(config, coach(ctx)?)?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
