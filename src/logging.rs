@@ -26,8 +26,9 @@ const NOISY: &[&str] = &[
     "zbus",
 ];
 
-/// Sets up logging; returns the log file's directory when file logging is on.
-pub fn init(log_dir: &Path, verbose: u8) -> Option<PathBuf> {
+/// Sets up logging; returns the log file's directory when file logging is on. A `server` logs
+/// its requests to stderr as well (`RUST_LOG` sets that level, `info` by default).
+pub fn init(log_dir: &Path, verbose: u8, server: bool) -> Option<PathBuf> {
     let spec = crate::config::env_var("PRAPP_LOG");
     let file_layer = spec.as_deref().and_then(|spec| {
         let mut directives = spec.to_string();
@@ -67,7 +68,7 @@ pub fn init(log_dir: &Path, verbose: u8) -> Option<PathBuf> {
         )
     });
     let logging_to_file = file_layer.is_some();
-    let stderr_layer = (verbose > 0).then(|| {
+    let stderr_layer = (verbose > 0 && !server).then(|| {
         let level = if verbose > 1 { "debug" } else { "info" };
         tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
@@ -75,10 +76,24 @@ pub fn init(log_dir: &Path, verbose: u8) -> Option<PathBuf> {
             .with_target(false)
             .with_filter(EnvFilter::new(format!("prapp={level}")))
     });
-    if logging_to_file || stderr_layer.is_some() {
+    let server_layer = server.then(|| {
+        let default = match verbose {
+            0 => "info",
+            1 => "prapp=debug,info",
+            _ => "debug",
+        };
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_filter(
+                EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
+            )
+    });
+    if logging_to_file || stderr_layer.is_some() || server_layer.is_some() {
         let _ = tracing_subscriber::registry()
             .with(file_layer)
             .with(stderr_layer)
+            .with(server_layer)
             .try_init();
     }
     logging_to_file.then(|| log_dir.to_path_buf())

@@ -366,12 +366,21 @@ async fn logs_carry_request_ids_and_no_secrets() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first
-        .strip_prefix("prapp: listening on ")
-        .unwrap()
-        .to_string();
-    let reader = std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>());
+    // Log lines (opening the store) may come before the address.
+    let mut early = Vec::new();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(a) = line.strip_prefix("prapp: listening on ") {
+            break a.to_string();
+        }
+        early.push(line);
+    };
+    let reader = std::thread::spawn(move || {
+        early
+            .into_iter()
+            .chain(lines.map_while(Result::ok))
+            .collect::<Vec<_>>()
+    });
 
     let client = reqwest::Client::new();
     let password = "hunter2-very-secret";

@@ -225,7 +225,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     output::set_quiet(cli.quiet);
     output::set_no_pager(cli.no_pager);
     let paths = Paths::resolve(cli.data_dir)?;
-    crate::logging::init(&paths.log_dir, cli.verbose);
+    let serving = matches!(cli.command, Some(Command::Serve(_)));
+    crate::logging::init(&paths.log_dir, cli.verbose, serving);
     tracing::debug!(data_dir = %paths.data_dir.display(), "prapp {}", env!("CARGO_PKG_VERSION"));
     let flags = crate::config::Flags {
         provider: cli.provider,

@@ -123,15 +123,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
     config.token_ttl = args.token_ttl;
     config.cors_origins = args.cors_origins;
     let state = AppState::new(config, coach(ctx)?)?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init()
-        .ok();
+    // Logging (stderr, RUST_LOG; plus the PRAPP_LOG file) was set up in `cli::run`.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
