@@ -727,3 +727,45 @@ fn a_server_without_the_sync_endpoints_or_answering_garbage_leaves_the_store_as_
     assert!(e.contains("503") && e.contains("nothing lost"), "{e}");
     assert_eq!(snapshot(&c), before);
 }
+
+#[test]
+fn a_server_too_slow_to_answer_times_out_and_loses_nothing() {
+    let version = env!("CARGO_PKG_VERSION");
+    let slow = fake_server(move |method, path| match (method, path) {
+        ("GET", "/healthz") => (
+            200,
+            json!({"status": "ok", "database": "ok", "version": version}).to_string(),
+        ),
+        ("POST", "/api/v1/auth/login") => (
+            200,
+            json!({"access_token": "t0k3n", "token_type": "bearer", "user": {
+                "user_id": "0193a5b2-0000-7000-8000-000000000001", "email": "ada@example.org",
+                "full_name": null, "is_activated": false, "created_at": "2026-11-25T09:00:00Z"}})
+            .to_string(),
+        ),
+        _ => {
+            std::thread::sleep(Duration::from_secs(3));
+            (500, "{}".into())
+        }
+    });
+    let a = Env::new();
+    a.new_session(&["--type", "interview"]);
+    login(&a, &slow, "ada@example.org");
+    let before = snapshot(&a);
+    let started = Instant::now();
+    let out = a
+        .cmd()
+        .arg("sync")
+        .env("PRAPP_SYNC_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("did not answer within 1 s"), "{stderr}");
+    assert!(stderr.contains("nothing lost"), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the timeout was not kept"
+    );
+    assert_eq!(snapshot(&a), before);
+}

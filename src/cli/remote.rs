@@ -316,14 +316,14 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<i32> {
     let bar = progress_bar();
     let mut on_progress = |p: Progress| match p {
         Progress::Push { done, total } => {
+            bar.set_message("pushing");
             bar.set_length(total);
             bar.set_position(done);
-            bar.set_message("pushing");
         }
         Progress::Pull { received } => {
+            bar.set_message("pulling");
             bar.set_length(received);
             bar.set_position(received);
-            bar.set_message("pulling");
         }
     };
     let result = sync::sync(&ctx.store, &client, opts, &mut on_progress);
@@ -385,5 +385,7 @@ fn progress_bar() -> ProgressBar {
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar}") {
         bar.set_style(style);
     }
+    // The spinner keeps turning while a page is on its way.
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
