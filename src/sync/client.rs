@@ -244,6 +244,15 @@ impl Client {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<(StatusCode, Vec<u8>), ClientError> {
+        self.runtime.block_on(self.send_async(method, path, body))
+    }
+
+    async fn send_async(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<(StatusCode, Vec<u8>), ClientError> {
         let url = format!("{}{path}", self.base);
         let mut req = self.http.request(method, &url);
         if let Some(t) = &self.token {
@@ -268,12 +277,9 @@ impl Client {
                 }
             }
         };
-        let (status, bytes) = self.runtime.block_on(async {
-            let res = req.send().await.map_err(net)?;
-            let status = res.status();
-            let bytes = res.bytes().await.map_err(net)?;
-            Ok::<_, ClientError>((status, bytes.to_vec()))
-        })?;
+        let res = req.send().await.map_err(net)?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(net)?.to_vec();
         tracing::debug!(%status, path, "sync server answered");
         if status == StatusCode::UNAUTHORIZED && self.token.is_some() {
             return Err(ClientError::Unauthorized);
@@ -369,16 +375,52 @@ impl Client {
 
     /// `PUT /sync/sessions/{id}`: the server's merged session.
     pub fn push(&self, item: &Synced) -> Result<Session, ClientError> {
+        self.runtime.block_on(self.push_async(item))
+    }
+
+    /// Pushes `items` with up to `in_flight` requests on the way at once (the round trips
+    /// overlap; the server still writes one at a time), calling `on_answer` as each answer
+    /// arrives. Answers come in the order of `items`. The first failure that is not this
+    /// session's alone ends it: the answers before it are returned, with it last, and the
+    /// requests still on their way are dropped (the server may have taken them; pushing them
+    /// again later changes nothing).
+    pub fn push_all(
+        &self,
+        items: &[Synced],
+        in_flight: usize,
+        on_answer: &mut dyn FnMut(),
+    ) -> Vec<Result<Session, ClientError>> {
+        use futures_util::StreamExt;
+        self.runtime.block_on(async {
+            let mut answers = futures_util::stream::iter(items)
+                .map(|item| self.push_async(item))
+                .buffered(in_flight.max(1));
+            let mut out = Vec::with_capacity(items.len());
+            while let Some(answer) = answers.next().await {
+                let stop = matches!(&answer, Err(e) if !matches!(e, ClientError::Refused { .. }));
+                out.push(answer);
+                on_answer();
+                if stop {
+                    break;
+                }
+            }
+            out
+        })
+    }
+
+    async fn push_async(&self, item: &Synced) -> Result<Session, ClientError> {
         let id = item.session.session_id;
         let body = PushBody {
             session: &item.session,
             evaluation: item.evaluation.as_ref(),
         };
-        let (status, bytes) = self.send(
-            Method::PUT,
-            &format!("/api/v1/sync/sessions/{id}"),
-            Some(json_bytes(&body)),
-        )?;
+        let (status, bytes) = self
+            .send_async(
+                Method::PUT,
+                &format!("/api/v1/sync/sessions/{id}"),
+                Some(json_bytes(&body)),
+            )
+            .await?;
         if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
             let detail = detail_of(&bytes);
             if status == StatusCode::NOT_FOUND && detail.as_deref() == Some(SESSION_NOT_FOUND) {
