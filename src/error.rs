@@ -17,7 +17,7 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// The session (or evaluation) asked for does not exist.
     pub const NOT_FOUND: i32 = 3;
-    /// The model provider could not be reached or failed.
+    /// The model provider (or the sync server) could not be reached or failed.
     pub const PROVIDER: i32 = 4;
 }
 
@@ -55,6 +55,12 @@ pub enum Error {
     /// The coach could not open a new session (nothing was stored).
     #[error("the coach could not start the session: {0}")]
     CoachSetup(String),
+    /// The sync server could not be reached, failed, or is not a prapp server we can talk to.
+    #[error("{0}")]
+    Server(String),
+    /// The sync server refused the credentials or the token: the user must log in (again).
+    #[error("{0}")]
+    Auth(String),
 }
 
 impl Error {
@@ -71,9 +77,10 @@ impl Error {
             | Error::Unknown(_)
             | Error::Input(_)
             | Error::Ambiguous { .. }
-            | Error::Conflict(_) => exit::USAGE,
+            | Error::Conflict(_)
+            | Error::Auth(_) => exit::USAGE,
             Error::NoSession(_) | Error::NotFound(_) => exit::NOT_FOUND,
-            Error::Coach(_) | Error::CoachSetup(_) => exit::PROVIDER,
+            Error::Coach(_) | Error::CoachSetup(_) | Error::Server(_) => exit::PROVIDER,
             Error::Database { .. } | Error::Io { .. } | Error::Sqlite(_) => exit::FAILURE,
         }
     }

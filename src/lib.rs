@@ -19,6 +19,7 @@ pub mod practice;
 pub mod secrets;
 pub mod server;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 

@@ -13,6 +13,7 @@ pub(crate) mod export;
 pub mod output;
 mod plot;
 mod profile;
+mod remote;
 pub mod serve;
 mod session;
 pub mod shell;
@@ -38,8 +39,10 @@ Examples:
   prapp session complete 0193a5b2
   prapp session list --status completed --json
   prapp analytics trends            # progress; also: analytics improvements|chart, drill, export
+  prapp remote login --server https://prapp.example --email me@example.org && prapp sync
 
-Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider unavailable.
+Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 not found, 4 coach/provider/sync server
+unavailable.
 Environment: PRAPP_HOME (data dir), PRAPP_CONFIG (config file), PRAPP_PROVIDER, PRAPP_MODEL,
 PRAPP_BASE_URL, PRAPP_API_KEY, PRAPP_LOG (e.g. debug), NO_COLOR, PAGER.
 Settings in layers: defaults < config file < PRAPP_* environment < flags (`prapp config show`).";
@@ -141,6 +144,12 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the man page, or write one per command with --out
     Man(shell::ManArgs),
+    /// An account on a prapp server, to sync with: signup, login, status, logout
+    #[command(subcommand)]
+    Remote(remote::RemoteCmd),
+    /// Push this machine's changed sessions to the server and pull the others' (after `prapp remote login`)
+    #[command(after_help = remote::SYNC_AFTER_HELP)]
+    Sync(remote::SyncArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -289,6 +298,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Serve(args) => serve::run(&ctx, args),
         Command::Profile(cmd) => profile::run(&ctx, cmd),
         Command::Account(args) => profile::account(&ctx, args),
+        Command::Remote(cmd) => remote::run(&ctx, cmd),
+        Command::Sync(args) => remote::sync(&ctx, args),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
     }
 }

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-use super::{ChatMessage, Evaluation, EvaluationSummary, Role, Session, count_turns};
+use super::{
+    ChatMessage, Evaluation, EvaluationSummary, Role, Session, SessionStatus, count_turns,
+};
 
 /// The union of two transcripts by `message_id`, ordered by timestamp. Should the two copies of one
 /// message differ (they should not: messages are never edited), the smaller copy wins.
@@ -89,6 +91,20 @@ pub fn merge_sessions(a: &Session, b: &Session) -> Session {
     }
 }
 
+/// The status an archived session goes back to when restored, once a merge has moved it from
+/// `from` to `to`: a merge that archives remembers where it came from; otherwise it stays
+/// `previous` (what the stored copy remembered).
+pub fn previous_status_after(
+    from: SessionStatus,
+    to: SessionStatus,
+    previous: Option<SessionStatus>,
+) -> Option<SessionStatus> {
+    match (from, to) {
+        (from, SessionStatus::Archived) if from != SessionStatus::Archived => Some(from),
+        _ => previous,
+    }
+}
+
 /// A session with its evaluation, as sync pushes and pulls them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Synced {
@@ -114,7 +130,7 @@ mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
     use super::*;
-    use crate::domain::{Assessment, EvaluatorInfo, PreparationType, Scores, SessionStatus};
+    use crate::domain::{Assessment, EvaluatorInfo, PreparationType, Scores};
 
     fn at(secs: i64) -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap() + Duration::seconds(secs)

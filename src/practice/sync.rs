@@ -113,12 +113,11 @@ impl Practice<'_> {
                 if merged == current {
                     return Ok(current);
                 }
-                let previous = match (current.session.status, merged.session.status) {
-                    (from, SessionStatus::Archived) if from != SessionStatus::Archived => {
-                        Some(from)
-                    }
-                    _ => previous,
-                };
+                let previous = merge::previous_status_after(
+                    current.session.status,
+                    merged.session.status,
+                    previous,
+                );
                 let changed = merged.evaluation != current.evaluation;
                 (merged, previous, changed)
             }

@@ -146,9 +146,12 @@ impl From<Error> for ApiError {
                     "the coach failed to open the session — nothing was created; try again later",
                 )
             }
-            e @ (Error::Database { .. } | Error::Io { .. } | Error::Sqlite(_)) => {
-                ApiError::internal(e)
-            }
+            // The server never acts as a sync client; should it one day, these are its failures.
+            e @ (Error::Database { .. }
+            | Error::Io { .. }
+            | Error::Sqlite(_)
+            | Error::Server(_)
+            | Error::Auth(_)) => ApiError::internal(e),
         }
     }
 }

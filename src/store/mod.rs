@@ -9,11 +9,13 @@ mod drafts;
 mod evaluations;
 mod sessions;
 mod sync;
+mod sync_state;
 mod usage;
 mod users;
 
 pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
 pub use sessions::{IdHint, ListFilter, SessionRow};
+pub use sync_state::{Applied, Received, RemoteState};
 pub use usage::UsageRow;
 pub use users::{Credentials, TokenRecord};
 
@@ -47,6 +49,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_accounts",
         include_str!("../../migrations/0005_accounts.sql"),
+    ),
+    (
+        "0006_sync_client",
+        include_str!("../../migrations/0006_sync_client.sql"),
     ),
 ];
 

@@ -67,70 +67,83 @@ impl Store {
         previous_status: Option<SessionStatus>,
         evaluation_changed: bool,
     ) -> Result<()> {
-        let s: &Session = &merged.session;
         let tx = self.write_tx()?;
-        let n = tx.execute(
-            "INSERT INTO sessions (session_id, user_id, preparation_type, meeting_subtype, agenda,
-                tone, role_context, status, previous_status, turn_count, message_count, created_at,
-                updated_at, completed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-             ON CONFLICT (session_id) DO UPDATE SET preparation_type = excluded.preparation_type,
-                meeting_subtype = excluded.meeting_subtype, agenda = excluded.agenda,
-                tone = excluded.tone, role_context = excluded.role_context,
-                status = excluded.status, previous_status = excluded.previous_status,
-                turn_count = excluded.turn_count, message_count = excluded.message_count,
-                created_at = excluded.created_at, updated_at = excluded.updated_at,
-                completed_at = excluded.completed_at
-             WHERE sessions.user_id = excluded.user_id",
-            params![
-                s.session_id.to_string(),
-                user_id.to_string(),
-                s.preparation_type.as_str(),
-                s.meeting_subtype,
-                s.agenda,
-                s.tone,
-                s.role_context,
-                s.status.as_str(),
-                previous_status.map(|p| p.as_str()),
-                s.turn_count as i64,
-                s.messages().len() as i64,
-                ts(&s.created_at),
-                ts(&s.updated_at),
-                s.completed_at.as_ref().map(ts),
-            ],
-        )?;
-        if n != 1 {
-            return Err(Error::NoSession(s.session_id.to_string()));
-        }
-        // Positions are unique per session: move the old ones out of the way, then give every
-        // message of the merged transcript its place.
-        tx.execute(
-            "UPDATE messages SET seq = -seq WHERE session_id = ?1",
-            [s.session_id.to_string()],
-        )?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO messages (message_id, session_id, user_id, role, content, timestamp, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (message_id) DO UPDATE SET seq = excluded.seq
-                 WHERE messages.session_id = excluded.session_id",
-            )?;
-            for (i, m) in s.messages().iter().enumerate() {
-                upsert.execute(params![
-                    m.message_id.to_string(),
-                    s.session_id.to_string(),
-                    user_id.to_string(),
-                    m.role.as_str(),
-                    m.content,
-                    ts(&m.timestamp),
-                    i as i64 + 1,
-                ])?;
-            }
-        }
-        if evaluation_changed && let Some(e) = &merged.evaluation {
-            write_evaluation(&tx, e)?;
-        }
+        write_synced_in(&tx, user_id, merged, previous_status, evaluation_changed)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// [`Store::write_synced`] inside a transaction the caller holds (the sync client applies a whole
+/// page in one).
+pub(super) fn write_synced_in(
+    tx: &rusqlite::Transaction<'_>,
+    user_id: Uuid,
+    merged: &Synced,
+    previous_status: Option<SessionStatus>,
+    evaluation_changed: bool,
+) -> Result<()> {
+    let s: &Session = &merged.session;
+    let n = tx.execute(
+        "INSERT INTO sessions (session_id, user_id, preparation_type, meeting_subtype, agenda,
+            tone, role_context, status, previous_status, turn_count, message_count, created_at,
+            updated_at, completed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (session_id) DO UPDATE SET preparation_type = excluded.preparation_type,
+            meeting_subtype = excluded.meeting_subtype, agenda = excluded.agenda,
+            tone = excluded.tone, role_context = excluded.role_context,
+            status = excluded.status, previous_status = excluded.previous_status,
+            turn_count = excluded.turn_count, message_count = excluded.message_count,
+            created_at = excluded.created_at, updated_at = excluded.updated_at,
+            completed_at = excluded.completed_at
+         WHERE sessions.user_id = excluded.user_id",
+        params![
+            s.session_id.to_string(),
+            user_id.to_string(),
+            s.preparation_type.as_str(),
+            s.meeting_subtype,
+            s.agenda,
+            s.tone,
+            s.role_context,
+            s.status.as_str(),
+            previous_status.map(|p| p.as_str()),
+            s.turn_count as i64,
+            s.messages().len() as i64,
+            ts(&s.created_at),
+            ts(&s.updated_at),
+            s.completed_at.as_ref().map(ts),
+        ],
+    )?;
+    if n != 1 {
+        return Err(Error::NoSession(s.session_id.to_string()));
+    }
+    // Positions are unique per session: move the old ones out of the way, then give every
+    // message of the merged transcript its place.
+    tx.execute(
+        "UPDATE messages SET seq = -seq WHERE session_id = ?1",
+        [s.session_id.to_string()],
+    )?;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO messages (message_id, session_id, user_id, role, content, timestamp, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (message_id) DO UPDATE SET seq = excluded.seq
+             WHERE messages.session_id = excluded.session_id",
+        )?;
+        for (i, m) in s.messages().iter().enumerate() {
+            upsert.execute(params![
+                m.message_id.to_string(),
+                s.session_id.to_string(),
+                user_id.to_string(),
+                m.role.as_str(),
+                m.content,
+                ts(&m.timestamp),
+                i as i64 + 1,
+            ])?;
+        }
+    }
+    if evaluation_changed && let Some(e) = &merged.evaluation {
+        write_evaluation(tx, e)?;
+    }
+    Ok(())
 }

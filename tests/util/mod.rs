@@ -38,6 +38,18 @@ impl Env {
     /// The real binary, pointed at this test's data dir.
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("prapp").expect("binary");
+        self.clean_env(&mut c);
+        c
+    }
+
+    /// As [`Env::cmd`], for a process the test spawns and watches (a server, a sync to kill).
+    pub fn process(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_prapp"));
+        self.clean_env(&mut c);
+        c
+    }
+
+    fn clean_env<C: EnvSetter>(&self, c: &mut C) {
         for (k, _) in std::env::vars() {
             if k.starts_with("PRAPP_")
                 || k.starts_with("OPENAI_")
@@ -56,7 +68,6 @@ impl Env {
             // Never the developer's real keyring.
             .env("PRAPP_SECRETS", "file")
             .env("TERM", "dumb");
-        c
     }
 
     /// Runs `prapp args…`, expects success, returns stdout.
@@ -102,6 +113,30 @@ impl Env {
 
     pub fn chat(&self, id: &str, message: &str) -> String {
         self.ok(&["chat", id, "--message", message])
+    }
+}
+
+/// The two command types the harness sets up alike.
+pub trait EnvSetter {
+    fn env(&mut self, k: impl AsRef<std::ffi::OsStr>, v: impl AsRef<std::ffi::OsStr>) -> &mut Self;
+    fn env_remove(&mut self, k: impl AsRef<std::ffi::OsStr>) -> &mut Self;
+}
+
+impl EnvSetter for Command {
+    fn env(&mut self, k: impl AsRef<std::ffi::OsStr>, v: impl AsRef<std::ffi::OsStr>) -> &mut Self {
+        Command::env(self, k, v)
+    }
+    fn env_remove(&mut self, k: impl AsRef<std::ffi::OsStr>) -> &mut Self {
+        Command::env_remove(self, k)
+    }
+}
+
+impl EnvSetter for std::process::Command {
+    fn env(&mut self, k: impl AsRef<std::ffi::OsStr>, v: impl AsRef<std::ffi::OsStr>) -> &mut Self {
+        std::process::Command::env(self, k, v)
+    }
+    fn env_remove(&mut self, k: impl AsRef<std::ffi::OsStr>) -> &mut Self {
+        std::process::Command::env_remove(self, k)
     }
 }
 
