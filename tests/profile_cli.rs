@@ -71,3 +71,33 @@ fn account_counts_local_practice() {
     let text = env.ok(&["account"]);
     assert!(text.contains("sessions     2"), "{text}");
 }
+
+#[test]
+fn the_profile_words_the_built_in_coachs_interview() {
+    let env = Env::new();
+    env.ok(&[
+        "profile",
+        "set",
+        "--target-role",
+        "Staff engineer",
+        "--experience",
+        "senior",
+    ]);
+    let s = env.json(&["session", "new", "--type", "interview", "--json"]);
+    assert_eq!(s["agenda"], "the Staff engineer role (senior level)");
+    let opening = s["transcript"][0]["content"].as_str().unwrap();
+    assert!(opening.contains("Staff engineer role"), "{opening}");
+    // An agenda of the user's own wins; other types are not about a role.
+    let s = env.json(&[
+        "session",
+        "new",
+        "--type",
+        "interview",
+        "--agenda",
+        "Platform team",
+        "--json",
+    ]);
+    assert_eq!(s["agenda"], "Platform team");
+    let s = env.json(&["session", "new", "--type", "pitch", "--json"]);
+    assert!(s["agenda"].is_null());
+}

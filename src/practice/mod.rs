@@ -124,14 +124,33 @@ impl<'a> Practice<'a> {
         })?;
         // Drill subtypes (`drill-<dimension>`) are valid for every type.
         let subtype = bank::subtype(preparation_type, setup.meeting_subtype.as_deref())?;
+        // The profile fills what the setup leaves out: the preferred tone, and for an interview
+        // the target role as its subject, so every coach words its questions for that role.
+        let profile = self.store.profile(self.user.user_id)?;
+        let tone = setup.tone.or(profile.preferences.default_tone);
+        let agenda = setup.agenda.or_else(|| {
+            (preparation_type == PreparationType::Interview)
+                .then_some(profile.target_role.as_deref())
+                .flatten()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(
+                    |role| match profile.experience_level.as_deref().map(str::trim) {
+                        Some(level) if !level.is_empty() => {
+                            format!("the {role} role ({level} level)")
+                        }
+                        _ => format!("the {role} role"),
+                    },
+                )
+        });
         let now = domain::now();
         Ok(Session {
             session_id: Uuid::now_v7(),
             user_id: self.user.user_id,
             preparation_type,
             meeting_subtype: Some(subtype.name.clone()),
-            agenda: setup.agenda,
-            tone: setup.tone,
+            agenda,
+            tone,
             role_context: setup.role_context,
             status: SessionStatus::InProgress,
             transcript: Some(Vec::new()),
