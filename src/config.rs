@@ -80,6 +80,19 @@ impl Paths {
     }
 }
 
+/// Replaces `path` with `text` atomically: a temp file in the same dir (mode 0600 on Unix, as
+/// tempfile creates them), renamed over the old one, so a crash never leaves half a file. The
+/// dir must exist.
+pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io = |e| Error::io(format!("cannot write {}", path.display()), e);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(text.as_bytes()).map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 /// Who answers for the AI, when an LLM is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

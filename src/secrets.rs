@@ -7,7 +7,6 @@
 //! [`Secrets::get`], and its callers hand the value straight to an HTTP header.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -188,13 +187,11 @@ fn write_file(path: &Path, all: &BTreeMap<String, String>) -> Result<()> {
     crate::store::create_private_dir(dir)?;
     let text =
         toml::to_string(all).map_err(|e| Error::Input(format!("cannot encode secrets: {e}")))?;
-    let io = |e| Error::io(format!("cannot write {}", path.display()), e);
-    // tempfile creates its files 0600 on Unix.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(format!("# prapp secrets (API keys, tokens) — keep private\n{text}").as_bytes())
-        .map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    // The temp file is created 0600, so the secrets are never readable by others, even briefly.
+    crate::config::write_atomically(
+        path,
+        &format!("# prapp secrets (API keys, tokens) — keep private\n{text}"),
+    )
 }
 
 #[cfg(test)]
