@@ -240,6 +240,11 @@ async fn openapi_document_agrees_with_the_contract() {
         "SignupRequest",
         "CreateSessionRequest",
         "SendMessageRequest",
+        "SyncItem",
+        "Session",
+        "ChatMessage",
+        "Evaluation",
+        "PreferencesRequest",
     ] {
         assert_eq!(
             schemas[name]["additionalProperties"], false,

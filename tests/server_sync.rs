@@ -289,6 +289,39 @@ async fn sync_input_errors() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Unknown fields nested in the pushed session are refused too, naming where they are.
+    let mut extra = laptop_session(id);
+    extra["evaluation_summary"] = json!({"overall_score": 7.0, "by": "me"});
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": extra, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.body["detail"][0]["loc"],
+        json!(["body", "session", "evaluation_summary", "by"])
+    );
+    assert_eq!(r.body["detail"][0]["type"], "extra_forbidden");
+    let mut extra = laptop_session(id);
+    extra["is_public"] = json!(true);
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": extra, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.body["detail"][0]["loc"],
+        json!(["body", "session", "is_public"])
+    );
+    // Nothing of the refused pushes was stored.
+    let r = s.get(&t, &format!("/api/v1/sessions/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     for q in ["since=abc", "since=-1", "limit=0", "limit=501"] {
         let r = s.get(&t, &format!("/api/v1/sync/sessions?{q}")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}");

@@ -89,7 +89,12 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    // Types shared with clients (a pushed session) cannot deny unknown fields themselves
+    // without breaking older clients reading newer servers; the server refuses them here.
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path| unknown.push(segments(&path));
+    let de = serde_ignored::Deserializer::new(de, &mut note);
+    let parsed = serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let mut msg = inner.to_string();
@@ -126,7 +131,46 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
         ApiError::validation(&loc, msg, kind)
-    })
+    })?;
+    match unknown.first() {
+        None => Ok(parsed),
+        Some(path) => {
+            let mut loc = vec!["body"];
+            loc.extend(path.iter().map(String::as_str));
+            let field = loc.last().copied().unwrap_or("body");
+            Err(ApiError::validation(
+                &loc,
+                format!("unknown field `{field}`"),
+                "extra_forbidden",
+            ))
+        }
+    }
+}
+
+/// The `loc` of a value serde_ignored reports: object keys and array indexes, outermost first
+/// (`Option` and newtype layers are not places in the JSON).
+fn segments(path: &serde_ignored::Path) -> Vec<String> {
+    use serde_ignored::Path;
+    let mut out = Vec::new();
+    let mut at = path;
+    loop {
+        at = match at {
+            Path::Root => break,
+            Path::Seq { parent, index } => {
+                out.push(index.to_string());
+                parent
+            }
+            Path::Map { parent, key } => {
+                out.push(key.clone());
+                parent
+            }
+            Path::Some { parent }
+            | Path::NewtypeStruct { parent }
+            | Path::NewtypeVariant { parent } => parent,
+        };
+    }
+    out.reverse();
+    out
 }
 
 /// A session id from the path; not a UUID is a 422 like any other malformed parameter.

@@ -62,6 +62,27 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The server refuses unknown fields in every request body, nested objects included (see
+/// `extract::parse_body`); these shared types cannot say so with `deny_unknown_fields` (clients
+/// read them too), so the document says it for them.
+struct ClosedObjects;
+
+impl Modify for ClosedObjects {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{AdditionalProperties, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for name in ["Session", "EvaluationSummary"] {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
+                object.additional_properties =
+                    Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -93,7 +114,7 @@ impl Modify for BearerAuth {
         sync::pull,
     ),
     components(schemas(ErrorBody, ValidationErrorBody, ValidationItem, Health)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ClosedObjects),
     tags(
         (name = "auth", description = "Accounts and access tokens"),
         (name = "users", description = "Profile, account summary, password"),
