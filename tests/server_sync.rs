@@ -328,3 +328,56 @@ async fn sync_input_errors() {
     }
     s.stop().await;
 }
+
+/// A long session is pushed whole: its transcript may outgrow the 1 MiB limit of other bodies,
+/// up to the sync limit of 16 MiB; beyond that the push is refused and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_sessions_are_pushed_whole() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    let long_session = |turns: usize| {
+        let id = Uuid::now_v7();
+        let mut session = laptop_session(id);
+        let mut transcript = Vec::new();
+        for i in 0..turns {
+            let at = format!("2026-11-20T{:02}:{:02}:00Z", 10 + i / 60 % 10, i % 60);
+            for role in ["ai", "user"] {
+                transcript.push(json!({"message_id": Uuid::now_v7(), "role": role,
+                    "content": "x".repeat(8000), "timestamp": at}));
+            }
+        }
+        session["transcript"] = json!(transcript);
+        session["turn_count"] = json!(turns);
+        (id, session)
+    };
+
+    // 150 turns of 8,000 characters: 2.4 MB.
+    let (id, session) = long_session(150);
+    let path = format!("/api/v1/sync/sessions/{id}");
+    let r = s
+        .put(&t, &path, json!({"session": session, "evaluation": null}))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        &r.text[..r.text.len().min(300)]
+    );
+    let r = s.get(&t, &format!("/api/v1/sessions/{id}")).await;
+    assert_eq!(r.body["transcript"].as_array().unwrap().len(), 300);
+
+    // 1,100 turns: 17.6 MB.
+    let (id, session) = long_session(1100);
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": session, "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body["detail"].as_str().unwrap().contains("sync push"));
+    let r = s.get(&t, &format!("/api/v1/sessions/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    s.stop().await;
+}

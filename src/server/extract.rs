@@ -14,6 +14,8 @@ use super::error::ApiError;
 
 /// The request body limit: larger bodies answer 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The limit for a sync push, a whole session: about 2,000 turns of 8,000 ASCII characters.
+pub const SYNC_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// A JSON body parsed strictly into `T` (whose fields deny unknown ones).
 pub struct ApiJson<T>(pub T);
@@ -58,8 +60,8 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
-                    "the request body is larger than the limit of {} bytes",
-                    BODY_LIMIT
+                    "the request body is larger than the server accepts \
+                     ({BODY_LIMIT} bytes; {SYNC_BODY_LIMIT} for a sync push)"
                 ),
             )
         } else {

@@ -73,7 +73,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/sessions", get(sync::pull))
         .route(
             "/sync/sessions/{session_id}",
-            axum::routing::put(sync::push),
+            // A pushed session carries its whole transcript: a long one outgrows 1 MiB.
+            axum::routing::put(sync::push).layer(DefaultBodyLimit::max(extract::SYNC_BODY_LIMIT)),
         )
         // API answers are per user: never cached by a shared cache.
         .layer(SetResponseHeaderLayer::overriding(

@@ -40,7 +40,7 @@ pub const MAX_LIMIT: u64 = 500;
         (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 404, description = "The id belongs to another user's session", body = ErrorBody),
         (status = 409, description = "A message id belongs to another session", body = ErrorBody),
-        (status = 413, body = ErrorBody),
+        (status = 413, description = "Body over 16 MiB", body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
 pub async fn push(
