@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use prapp::coach::builtin::BuiltinCoach;
 use prapp::domain::{PreparationType, SessionSetup};
 use prapp::practice::Practice;
+use prapp::store::prelude::*;
 use prapp::store::{ListFilter, Store};
 
 const RUNS: usize = 2000;

@@ -8,6 +8,7 @@ use prapp::coach::builtin::BuiltinCoach;
 use prapp::domain::{self, PreparationType, ProfileUpdate, SessionSetup};
 use prapp::error::Error;
 use prapp::practice::Practice;
+use prapp::store::prelude::*;
 use prapp::store::{Store, TokenRecord};
 use uuid::Uuid;
 

@@ -13,6 +13,7 @@ use prapp::domain::{
 };
 use prapp::practice::Practice;
 use prapp::practice::analytics::{DrillReason, DrillRequest, TrendsQuery};
+use prapp::store::prelude::*;
 use prapp::store::{AnalyticsFilter, Store};
 use uuid::Uuid;
 

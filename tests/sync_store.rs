@@ -7,6 +7,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use prapp::domain::merge::Synced;
 use prapp::domain::{ChatMessage, PreparationType, Role, Session, SessionStatus};
+use prapp::store::prelude::*;
 use prapp::store::{Applied, Received, Store};
 use rusqlite::Connection;
 use uuid::Uuid;

@@ -14,6 +14,7 @@ use crate::domain::{
     self, ChatMessage, Evaluation, EvaluatorInfo, ImprovementArea, PreparationType, Role, Scores,
     Session, SessionStatus, round_score,
 };
+use crate::store::prelude::*;
 
 #[derive(Debug, Subcommand)]
 pub enum DevCmd {

@@ -13,6 +13,7 @@ use super::output::{self, DIM, OK, WARN, paint};
 use super::{Ctx, profile::JsonArg};
 use crate::error::{Error, exit};
 use crate::secrets::Secrets;
+use crate::store::prelude::*;
 use crate::sync::client::{Client, ClientError, Login, Timeouts, normalise_url};
 use crate::sync::{self, Progress};
 

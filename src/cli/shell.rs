@@ -13,6 +13,7 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCan
 
 use super::{Cli, output};
 use crate::error::Error;
+use crate::store::prelude::*;
 
 #[derive(Debug, Args)]
 #[command(

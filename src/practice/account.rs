@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::Practice;
 use crate::domain::{self, AccountSummary, Profile, ProfileUpdate, User};
 use crate::error::Result;
-use crate::store::{Credentials, Store, TokenRecord};
+use crate::store::{Credentials, Repository, TokenRecord};
 
 impl Practice<'_> {
     pub fn profile(&self) -> Result<Profile> {
@@ -34,11 +34,11 @@ impl Practice<'_> {
 
 /// Accounts of `prapp serve`, before there is a user to act for.
 pub struct Accounts<'a> {
-    store: &'a Store,
+    store: &'a dyn Repository,
 }
 
 impl<'a> Accounts<'a> {
-    pub fn new(store: &'a Store) -> Self {
+    pub fn new(store: &'a dyn Repository) -> Self {
         Accounts { store }
     }
 

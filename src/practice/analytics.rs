@@ -69,7 +69,7 @@ impl Practice<'_> {
         let mut practised_at = Vec::with_capacity(total);
         // Recurring weaknesses are counted in the same pass as the scores are read.
         let mut weak = [0usize; 6];
-        self.store.each_score_point(user, &filter, |p| {
+        self.store.each_score_point(user, &filter, &mut |p| {
             for (n, w) in weak.iter_mut().zip(p.weak) {
                 *n += usize::from(w);
             }

@@ -16,10 +16,11 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::eval::heuristic::HeuristicEvaluator;
 use crate::eval::{EvalError, EvalInput, Evaluator};
-use crate::store::{ListFilter, Store};
+use crate::store::ListFilter;
+use crate::store::prelude::*;
 
 pub struct Practice<'a> {
-    store: &'a Store,
+    store: &'a dyn Repository,
     coach: &'a dyn Coach,
     judge: &'a dyn Evaluator,
     user: User,
@@ -38,7 +39,7 @@ pub struct Evaluated {
 
 impl<'a> Practice<'a> {
     /// Use cases for this machine's local user (created on first run).
-    pub fn local(store: &'a Store, coach: &'a dyn Coach) -> Result<Self> {
+    pub fn local(store: &'a dyn Repository, coach: &'a dyn Coach) -> Result<Self> {
         let user = store.local_user()?;
         Ok(Practice {
             store,
@@ -56,7 +57,7 @@ impl<'a> Practice<'a> {
     }
 
     /// Use cases for one account of `prapp serve`: every query is scoped to `user`.
-    pub fn for_user(store: &'a Store, coach: &'a dyn Coach, user: User) -> Self {
+    pub fn for_user(store: &'a dyn Repository, coach: &'a dyn Coach, user: User) -> Self {
         Practice {
             store,
             coach,

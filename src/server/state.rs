@@ -18,6 +18,7 @@ use crate::coach::Coach;
 use crate::domain::User;
 use crate::practice::Practice;
 use crate::store::Store;
+use crate::store::prelude::*;
 
 /// How the server is set up; `prapp serve` fills it from flags and the environment, tests by hand.
 pub struct ServerConfig {

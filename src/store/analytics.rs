@@ -118,10 +118,54 @@ fn fast_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
     }
 }
 
-impl Store {
+/// The reads analytics needs: score points, weaknesses, drill rows.
+pub trait AnalyticsRepo {
     /// Sessions the user started in the filter's window, of any status: whole days from the
     /// trigger-kept `session_days`, the window's first (partial) day from the sessions index.
-    pub fn count_sessions(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<usize> {
+    fn count_sessions(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<usize>;
+
+    /// Hands `visit` the evaluations of the window's sessions in practice order (when the
+    /// session started, then its id), read from a covering index. A visitor rather than a Vec:
+    /// trends keep 100,000 of them and should not copy them twice.
+    fn each_score_point(
+        &self,
+        user_id: Uuid,
+        f: &AnalyticsFilter,
+        visit: &mut dyn FnMut(ScorePoint),
+    ) -> Result<()>;
+
+    /// [`AnalyticsRepo::each_score_point`] collected.
+    fn score_points(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<Vec<ScorePoint>>;
+
+    /// The evaluations of the user's `limit` latest evaluated sessions (of one type, if given),
+    /// latest practice first.
+    fn latest_score_points(
+        &self,
+        user_id: Uuid,
+        preparation_type: Option<PreparationType>,
+        limit: usize,
+    ) -> Result<Vec<ScorePoint>>;
+
+    /// How many of the window's evaluations named each dimension as an improvement area: one
+    /// index range count per dimension, so a short window stays cheap on a long history.
+    fn weakness_counts(
+        &self,
+        user_id: Uuid,
+        f: &AnalyticsFilter,
+    ) -> Result<Vec<(Dimension, usize)>>;
+
+    /// Drill sessions (subtype `drill-…`) per subtype, of any type and status.
+    fn drill_rows(&self, user_id: Uuid) -> Result<Vec<DrillRow>>;
+
+    /// The preparation type of the user's latest evaluated session.
+    fn latest_evaluated_type(&self, user_id: Uuid) -> Result<Option<PreparationType>>;
+
+    /// The evaluation of the user's latest evaluated session, whole.
+    fn latest_evaluation(&self, user_id: Uuid) -> Result<Option<Evaluation>>;
+}
+
+impl AnalyticsRepo for Store {
+    fn count_sessions(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<usize> {
         let user = user_id.to_string();
         let since = f.since_text();
         // '' for all time: every day sorts after it, and no session is on its "first day".
@@ -159,14 +203,11 @@ impl Store {
         Ok(n as usize)
     }
 
-    /// Hands `visit` the evaluations of the window's sessions in practice order (when the
-    /// session started, then its id), read from a covering index. A visitor rather than a Vec:
-    /// trends keep 100,000 of them and should not copy them twice.
-    pub fn each_score_point(
+    fn each_score_point(
         &self,
         user_id: Uuid,
         f: &AnalyticsFilter,
-        mut visit: impl FnMut(ScorePoint),
+        visit: &mut dyn FnMut(ScorePoint),
     ) -> Result<()> {
         let user = user_id.to_string();
         let since = f.since_text();
@@ -195,16 +236,13 @@ impl Store {
         Ok(())
     }
 
-    /// [`Store::each_score_point`] collected.
-    pub fn score_points(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<Vec<ScorePoint>> {
+    fn score_points(&self, user_id: Uuid, f: &AnalyticsFilter) -> Result<Vec<ScorePoint>> {
         let mut points = Vec::new();
-        self.each_score_point(user_id, f, |p| points.push(p))?;
+        self.each_score_point(user_id, f, &mut |p| points.push(p))?;
         Ok(points)
     }
 
-    /// The evaluations of the user's `limit` latest evaluated sessions (of one type, if given),
-    /// latest practice first.
-    pub fn latest_score_points(
+    fn latest_score_points(
         &self,
         user_id: Uuid,
         preparation_type: Option<PreparationType>,
@@ -234,9 +272,7 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many of the window's evaluations named each dimension as an improvement area: one
-    /// index range count per dimension, so a short window stays cheap on a long history.
-    pub fn weakness_counts(
+    fn weakness_counts(
         &self,
         user_id: Uuid,
         f: &AnalyticsFilter,
@@ -270,8 +306,7 @@ impl Store {
             .collect()
     }
 
-    /// Drill sessions (subtype `drill-…`) per subtype, of any type and status.
-    pub fn drill_rows(&self, user_id: Uuid) -> Result<Vec<DrillRow>> {
+    fn drill_rows(&self, user_id: Uuid) -> Result<Vec<DrillRow>> {
         // `drill.` is the first string after every `drill-…` ('.' follows '-'): a range on the index.
         let mut stmt = self.conn().prepare_cached(
             "SELECT meeting_subtype, COUNT(*), MIN(created_at)
@@ -289,8 +324,7 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The preparation type of the user's latest evaluated session.
-    pub fn latest_evaluated_type(&self, user_id: Uuid) -> Result<Option<PreparationType>> {
+    fn latest_evaluated_type(&self, user_id: Uuid) -> Result<Option<PreparationType>> {
         let t: Option<String> = self
             .conn()
             .prepare_cached(
@@ -302,8 +336,7 @@ impl Store {
         Ok(t.as_deref().map(parse_col).transpose()?)
     }
 
-    /// The evaluation of the user's latest evaluated session, whole.
-    pub fn latest_evaluation(&self, user_id: Uuid) -> Result<Option<Evaluation>> {
+    fn latest_evaluation(&self, user_id: Uuid) -> Result<Option<Evaluation>> {
         let body: Option<String> = self
             .conn()
             .prepare_cached(

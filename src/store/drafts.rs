@@ -7,9 +7,19 @@ use super::{Store, parse_col, ts};
 use crate::domain;
 use crate::error::Result;
 
-impl Store {
+/// Unsent drafts, and search over transcripts and drafts.
+pub trait DraftRepo {
     /// Keeps a half-written answer; an empty one removes the draft.
-    pub fn save_draft(&self, user_id: Uuid, session_id: Uuid, content: &str) -> Result<()> {
+    fn save_draft(&self, user_id: Uuid, session_id: Uuid, content: &str) -> Result<()>;
+
+    fn draft(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>>;
+
+    /// Sessions whose agenda or transcript contains `query` (case-insensitive for ASCII).
+    fn search_sessions(&self, user_id: Uuid, query: &str) -> Result<Vec<Uuid>>;
+}
+
+impl DraftRepo for Store {
+    fn save_draft(&self, user_id: Uuid, session_id: Uuid, content: &str) -> Result<()> {
         if content.trim().is_empty() {
             self.conn().execute(
                 "DELETE FROM drafts WHERE session_id = ?1 AND user_id = ?2",
@@ -32,7 +42,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn draft(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>> {
+    fn draft(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>> {
         Ok(self
             .conn()
             .query_row(
@@ -43,8 +53,7 @@ impl Store {
             .optional()?)
     }
 
-    /// Sessions whose agenda or transcript contains `query` (case-insensitive for ASCII).
-    pub fn search_sessions(&self, user_id: Uuid, query: &str) -> Result<Vec<Uuid>> {
+    fn search_sessions(&self, user_id: Uuid, query: &str) -> Result<Vec<Uuid>> {
         let pattern = format!(
             "%{}%",
             query

@@ -8,14 +8,26 @@ use super::{Store, parse_col, ts};
 use crate::domain::Evaluation;
 use crate::error::{Error, Result};
 
-impl Store {
+/// Evaluations, one per session.
+pub trait EvaluationRepo {
     /// Stores an evaluation, replacing the session's previous one (re-evaluation with --force).
-    pub fn save_evaluation(&self, e: &Evaluation) -> Result<()> {
+    fn save_evaluation(&self, e: &Evaluation) -> Result<()>;
+
+    /// Stores many evaluations in one transaction (seeding, batch imports).
+    fn save_evaluations(&self, evaluations: &[Evaluation]) -> Result<()>;
+
+    fn evaluation(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<Evaluation>>;
+
+    /// Completed sessions that have no evaluation yet, oldest first.
+    fn unevaluated_completed(&self, user_id: Uuid) -> Result<Vec<Uuid>>;
+}
+
+impl EvaluationRepo for Store {
+    fn save_evaluation(&self, e: &Evaluation) -> Result<()> {
         self.save_evaluations(std::slice::from_ref(e))
     }
 
-    /// Stores many evaluations in one transaction (seeding, batch imports).
-    pub fn save_evaluations(&self, evaluations: &[Evaluation]) -> Result<()> {
+    fn save_evaluations(&self, evaluations: &[Evaluation]) -> Result<()> {
         let tx = self.write_tx()?;
         for e in evaluations {
             write_evaluation(&tx, e)?;
@@ -24,7 +36,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn evaluation(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<Evaluation>> {
+    fn evaluation(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<Evaluation>> {
         let body: Option<String> = self
             .conn()
             .query_row(
@@ -36,16 +48,7 @@ impl Store {
         body.map(|b| self.decode_evaluation(&b)).transpose()
     }
 
-    /// An evaluation from its stored JSON body.
-    pub(crate) fn decode_evaluation(&self, body: &str) -> Result<Evaluation> {
-        serde_json::from_str(body).map_err(|e| Error::Database {
-            path: self.path().to_path_buf(),
-            message: format!("a stored evaluation is unreadable: {e}"),
-        })
-    }
-
-    /// Completed sessions that have no evaluation yet, oldest first.
-    pub fn unevaluated_completed(&self, user_id: Uuid) -> Result<Vec<Uuid>> {
+    fn unevaluated_completed(&self, user_id: Uuid) -> Result<Vec<Uuid>> {
         let mut stmt = self.conn().prepare(
             "SELECT s.session_id FROM sessions s INDEXED BY sessions_by_user_status
              WHERE s.user_id = ?1 AND s.status = 'completed'
@@ -58,6 +61,16 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
+    }
+}
+
+impl Store {
+    /// An evaluation from its stored JSON body.
+    pub(crate) fn decode_evaluation(&self, body: &str) -> Result<Evaluation> {
+        serde_json::from_str(body).map_err(|e| Error::Database {
+            path: self.path().to_path_buf(),
+            message: format!("a stored evaluation is unreadable: {e}"),
+        })
     }
 }
 

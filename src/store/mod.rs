@@ -1,5 +1,6 @@
 //! The only place with SQL. Opens (and creates, 0700/0600) the SQLite file, applies the embedded
-//! migrations, and holds one repository file per aggregate. Knows `domain`, nothing above it.
+//! migrations, and holds one repository file per aggregate: its trait and the SQLite impl of it
+//! ([`Repository`] gathers them). Knows `domain`, nothing above it.
 //!
 //! Every query is scoped by `user_id`: the same store serves one local user on a laptop and many
 //! users behind `prapp serve`.
@@ -13,11 +14,45 @@ mod sync_state;
 mod usage;
 mod users;
 
-pub use analytics::{AnalyticsFilter, DrillRow, ScorePoint};
-pub use sessions::{IdHint, ListFilter, SessionRow};
-pub use sync_state::{Applied, Received, RemoteState};
-pub use usage::UsageRow;
-pub use users::{Credentials, TokenRecord};
+pub use analytics::{AnalyticsFilter, AnalyticsRepo, DrillRow, ScorePoint};
+pub use drafts::DraftRepo;
+pub use evaluations::EvaluationRepo;
+pub use sessions::{IdHint, ListFilter, SessionRepo, SessionRow};
+pub use sync::SyncRepo;
+pub use sync_state::{Applied, Received, RemoteState, SyncStateRepo};
+pub use usage::{UsageRepo, UsageRow};
+pub use users::{Credentials, TokenRecord, UserRepo};
+
+/// Everything the use cases persist, one trait per aggregate. [`Store`] (SQLite) implements it;
+/// another database would implement the same traits, so no use case assumes SQLite and no SQL
+/// leaves this module. Use cases hold a `&dyn Repository`.
+pub trait Repository:
+    SessionRepo
+    + EvaluationRepo
+    + DraftRepo
+    + UserRepo
+    + UsageRepo
+    + SyncRepo
+    + SyncStateRepo
+    + AnalyticsRepo
+{
+    /// Checks that the database answers (`/healthz`, `prapp doctor`).
+    fn ping(&self) -> Result<()>;
+}
+
+impl Repository for Store {
+    fn ping(&self) -> Result<()> {
+        Store::ping(self)
+    }
+}
+
+/// The repository traits, to `use prapp::store::prelude::*` where their methods are called.
+pub mod prelude {
+    pub use super::{
+        AnalyticsRepo, DraftRepo, EvaluationRepo, Repository, SessionRepo, SyncRepo, SyncStateRepo,
+        UsageRepo, UserRepo,
+    };
+}
 
 use std::fs;
 use std::path::{Path, PathBuf};

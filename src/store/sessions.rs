@@ -68,14 +68,67 @@ pub struct IdHint {
     pub agenda: Option<String>,
 }
 
-impl Store {
+/// Sessions and their transcripts.
+pub trait SessionRepo {
     /// Stores a new session together with its transcript so far (the coach's opening), at once.
-    pub fn insert_session(&self, s: &Session) -> Result<()> {
+    fn insert_session(&self, s: &Session) -> Result<()>;
+
+    /// Stores many sessions in one transaction (imports, seeding).
+    fn insert_sessions(&self, sessions: &[Session]) -> Result<()>;
+
+    /// Resolves a full id or a unique prefix of one (like git) among the user's sessions.
+    fn resolve_session_id(&self, user_id: Uuid, given: &str) -> Result<Uuid>;
+
+    /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
+    /// completion.
+    fn sessions_with_prefix(
+        &self,
+        user_id: Uuid,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<IdHint>>;
+
+    /// One session with its transcript.
+    fn session(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionRow>;
+
+    /// A page of the user's sessions, newest first, without transcripts. Archived sessions show
+    /// only when asked for by status.
+    fn list_sessions(&self, user_id: Uuid, f: &ListFilter) -> Result<SessionPage>;
+
+    /// Appends a message in its own write transaction, if the session is (still) in
+    /// `require` status, and keeps the turn count in step. Timestamps never go backwards within a
+    /// transcript, even across processes with slightly different clocks.
+    fn append_message(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        role: Role,
+        content: &str,
+        require: SessionStatus,
+    ) -> Result<(ChatMessage, usize)>;
+
+    /// Writes a status change decided by the rules in `practice`. `expect` is the status the
+    /// decision was made on: if another process changed it meanwhile, nothing is written.
+    fn update_status(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        expect: SessionStatus,
+        to: SessionStatus,
+        previous: Option<SessionStatus>,
+        completed_at: Option<DateTime<Utc>>,
+    ) -> Result<bool>;
+
+    /// Marks the user activated (their first completed session).
+    fn activate_user(&self, user_id: Uuid) -> Result<()>;
+}
+
+impl SessionRepo for Store {
+    fn insert_session(&self, s: &Session) -> Result<()> {
         self.insert_sessions(std::slice::from_ref(s))
     }
 
-    /// Stores many sessions in one transaction (imports, seeding).
-    pub fn insert_sessions(&self, sessions: &[Session]) -> Result<()> {
+    fn insert_sessions(&self, sessions: &[Session]) -> Result<()> {
         let tx = self.write_tx()?;
         for s in sessions {
             insert_one(&tx, s)?;
@@ -84,8 +137,7 @@ impl Store {
         Ok(())
     }
 
-    /// Resolves a full id or a unique prefix of one (like git) among the user's sessions.
-    pub fn resolve_session_id(&self, user_id: Uuid, given: &str) -> Result<Uuid> {
+    fn resolve_session_id(&self, user_id: Uuid, given: &str) -> Result<Uuid> {
         let prefix = given.trim().to_ascii_lowercase();
         let valid = !prefix.is_empty()
             && prefix.len() <= 36
@@ -118,9 +170,7 @@ impl Store {
         }
     }
 
-    /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
-    /// completion.
-    pub fn sessions_with_prefix(
+    fn sessions_with_prefix(
         &self,
         user_id: Uuid,
         prefix: &str,
@@ -149,8 +199,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// One session with its transcript.
-    pub fn session(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionRow> {
+    fn session(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionRow> {
         let mut row = self
             .conn()
             .query_row(
@@ -168,25 +217,7 @@ impl Store {
         Ok(row)
     }
 
-    fn transcript(&self, session_id: Uuid) -> Result<Vec<ChatMessage>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT message_id, role, content, timestamp FROM messages
-             WHERE session_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([session_id.to_string()], |r| {
-            Ok(ChatMessage {
-                message_id: parse_col(&r.get::<_, String>(0)?)?,
-                role: parse_col(&r.get::<_, String>(1)?)?,
-                content: r.get(2)?,
-                timestamp: parse_ts(&r.get::<_, String>(3)?)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// A page of the user's sessions, newest first, without transcripts. Archived sessions show
-    /// only when asked for by status.
-    pub fn list_sessions(&self, user_id: Uuid, f: &ListFilter) -> Result<SessionPage> {
+    fn list_sessions(&self, user_id: Uuid, f: &ListFilter) -> Result<SessionPage> {
         let mut cond = String::from("s.user_id = ?1");
         let mut args: Vec<String> = vec![user_id.to_string()];
         match f.status {
@@ -236,10 +267,7 @@ impl Store {
         })
     }
 
-    /// Appends a message in its own IMMEDIATE transaction, if the session is (still) in
-    /// `require` status, and keeps the turn count in step. Timestamps never go backwards within a
-    /// transcript, even across processes with slightly different clocks.
-    pub fn append_message(
+    fn append_message(
         &self,
         user_id: Uuid,
         session_id: Uuid,
@@ -308,9 +336,7 @@ impl Store {
         Ok((msg, turns))
     }
 
-    /// Writes a status change decided by the rules in `practice`. `expect` is the status the
-    /// decision was made on: if another process changed it meanwhile, nothing is written.
-    pub fn update_status(
+    fn update_status(
         &self,
         user_id: Uuid,
         session_id: Uuid,
@@ -337,13 +363,30 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Marks the user activated (their first completed session).
-    pub fn activate_user(&self, user_id: Uuid) -> Result<()> {
+    fn activate_user(&self, user_id: Uuid) -> Result<()> {
         self.conn().execute(
             "UPDATE users SET is_activated = 1 WHERE user_id = ?1 AND is_activated = 0",
             [user_id.to_string()],
         )?;
         Ok(())
+    }
+}
+
+impl Store {
+    fn transcript(&self, session_id: Uuid) -> Result<Vec<ChatMessage>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT message_id, role, content, timestamp FROM messages
+             WHERE session_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([session_id.to_string()], |r| {
+            Ok(ChatMessage {
+                message_id: parse_col(&r.get::<_, String>(0)?)?,
+                role: parse_col(&r.get::<_, String>(1)?)?,
+                content: r.get(2)?,
+                timestamp: parse_ts(&r.get::<_, String>(3)?)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

@@ -9,9 +9,31 @@ use super::{Store, parse_col, ts};
 use crate::domain::{Session, SessionStatus, merge::Synced};
 use crate::error::{Error, Result};
 
-impl Store {
+/// The server side of sync: ownership checks, changes after a cursor, merged writes.
+pub trait SyncRepo {
     /// Who owns a session, whoever that is (sync must refuse another user's id).
-    pub fn session_owner(&self, session_id: Uuid) -> Result<Option<Uuid>> {
+    fn session_owner(&self, session_id: Uuid) -> Result<Option<Uuid>>;
+
+    /// Whether any of these message ids belongs to another session than `session_id`.
+    fn foreign_message(&self, session_id: Uuid, message_ids: &[Uuid]) -> Result<bool>;
+
+    /// The user's sessions changed after `since`, oldest change first, with their sequence.
+    fn changed_since(&self, user_id: Uuid, since: i64, limit: usize) -> Result<Vec<(i64, Uuid)>>;
+
+    /// Writes a merged session whole, in one transaction: the session row (created if new), the
+    /// transcript in the merged order (missing messages added, positions renumbered, none
+    /// removed), and the evaluation when it changed. Only the owner's row is ever touched.
+    fn write_synced(
+        &self,
+        user_id: Uuid,
+        merged: &Synced,
+        previous_status: Option<SessionStatus>,
+        evaluation_changed: bool,
+    ) -> Result<()>;
+}
+
+impl SyncRepo for Store {
+    fn session_owner(&self, session_id: Uuid) -> Result<Option<Uuid>> {
         let owner: Option<String> = self
             .conn()
             .query_row(
@@ -23,8 +45,7 @@ impl Store {
         Ok(owner.as_deref().map(parse_col).transpose()?)
     }
 
-    /// Whether any of these message ids belongs to another session than `session_id`.
-    pub fn foreign_message(&self, session_id: Uuid, message_ids: &[Uuid]) -> Result<bool> {
+    fn foreign_message(&self, session_id: Uuid, message_ids: &[Uuid]) -> Result<bool> {
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT session_id FROM messages WHERE message_id = ?1")?;
@@ -38,13 +59,7 @@ impl Store {
         Ok(false)
     }
 
-    /// The user's sessions changed after `since`, oldest change first, with their sequence.
-    pub fn changed_since(
-        &self,
-        user_id: Uuid,
-        since: i64,
-        limit: usize,
-    ) -> Result<Vec<(i64, Uuid)>> {
+    fn changed_since(&self, user_id: Uuid, since: i64, limit: usize) -> Result<Vec<(i64, Uuid)>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT updated_seq, session_id FROM sessions INDEXED BY sessions_by_user_seq
              WHERE user_id = ?1 AND updated_seq > ?2 ORDER BY updated_seq LIMIT ?3",
@@ -57,10 +72,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Writes a merged session whole, in one transaction: the session row (created if new), the
-    /// transcript in the merged order (missing messages added, positions renumbered, none
-    /// removed), and the evaluation when it changed. Only the owner's row is ever touched.
-    pub fn write_synced(
+    fn write_synced(
         &self,
         user_id: Uuid,
         merged: &Synced,
@@ -74,7 +86,7 @@ impl Store {
     }
 }
 
-/// [`Store::write_synced`] inside a transaction the caller holds (the sync client applies a whole
+/// [`SyncRepo::write_synced`] inside a transaction the caller holds (the sync client applies a whole
 /// page in one).
 pub(super) fn write_synced_in(
     tx: &rusqlite::Transaction<'_>,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::prelude::*;
 use super::sync::write_synced_in;
 use super::{Store, parse_col, parse_ts, ts};
 use crate::domain::merge::{self, Synced};
@@ -55,8 +56,50 @@ pub enum Applied {
     Refused { session_id: Uuid, message: String },
 }
 
-impl Store {
-    pub fn remote(&self) -> Result<Option<RemoteState>> {
+/// The client side of sync: the remote account, what is pending, what was received.
+pub trait SyncStateRepo {
+    fn remote(&self) -> Result<Option<RemoteState>>;
+
+    /// Records a login. Another server or another account than the one synced so far starts
+    /// over: the cursor goes back to the beginning and every session is to push again, since
+    /// what the old server had says nothing about the new one.
+    fn set_remote(&self, server_url: &str, email: &str, remote_user_id: Uuid) -> Result<()>;
+
+    /// After a sync ran to its end.
+    fn record_sync(&self, at: DateTime<Utc>, pushed: u64, pulled: u64) -> Result<()>;
+
+    /// How many of the user's sessions have changes the server has not seen.
+    fn count_to_push(&self, user_id: Uuid) -> Result<u64>;
+
+    /// The next sessions to push after change `after_seq`, oldest change first, with their
+    /// change sequence. Paging by the sequence (not by "still unsynced") lets a session the
+    /// server refused stay pending without being asked for again in the same sync.
+    fn sessions_to_push(
+        &self,
+        user_id: Uuid,
+        after_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Uuid)>>;
+
+    /// A session with its transcript and evaluation, as sync sends it.
+    fn synced(&self, user_id: Uuid, session_id: Uuid) -> Result<Synced>;
+
+    /// Merges what a server sent into the user's sessions in ONE transaction, and — in that same
+    /// transaction — saves `cursor` (the end of a pulled page). A session is written only when
+    /// the merge changed it, and marked synced when the server is known to hold all of it: after
+    /// a push that nothing overtook, or when the pulled copy already is the merge. With `dry_run`
+    /// everything is worked out and rolled back.
+    fn apply_received(
+        &self,
+        user_id: Uuid,
+        items: Vec<Received>,
+        cursor: Option<&str>,
+        dry_run: bool,
+    ) -> Result<Vec<Applied>>;
+}
+
+impl SyncStateRepo for Store {
+    fn remote(&self) -> Result<Option<RemoteState>> {
         Ok(self
             .conn()
             .query_row(
@@ -82,10 +125,7 @@ impl Store {
             .optional()?)
     }
 
-    /// Records a login. Another server or another account than the one synced so far starts
-    /// over: the cursor goes back to the beginning and every session is to push again, since
-    /// what the old server had says nothing about the new one.
-    pub fn set_remote(&self, server_url: &str, email: &str, remote_user_id: Uuid) -> Result<()> {
+    fn set_remote(&self, server_url: &str, email: &str, remote_user_id: Uuid) -> Result<()> {
         let tx = self.write_tx()?;
         let same: bool = tx
             .query_row(
@@ -114,8 +154,7 @@ impl Store {
         Ok(())
     }
 
-    /// After a sync ran to its end.
-    pub fn record_sync(&self, at: DateTime<Utc>, pushed: u64, pulled: u64) -> Result<()> {
+    fn record_sync(&self, at: DateTime<Utc>, pushed: u64, pulled: u64) -> Result<()> {
         self.conn().execute(
             "UPDATE remote SET last_sync_at = ?1, last_pushed = ?2, last_pulled = ?3 WHERE id = 1",
             params![ts(&at), pushed as i64, pulled as i64],
@@ -123,8 +162,7 @@ impl Store {
         Ok(())
     }
 
-    /// How many of the user's sessions have changes the server has not seen.
-    pub fn count_to_push(&self, user_id: Uuid) -> Result<u64> {
+    fn count_to_push(&self, user_id: Uuid) -> Result<u64> {
         let n: i64 = self.conn().query_row(
             "SELECT COUNT(*) FROM sessions INDEXED BY sessions_to_push
              WHERE user_id = ?1 AND updated_seq > synced_seq",
@@ -134,10 +172,7 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// The next sessions to push after change `after_seq`, oldest change first, with their
-    /// change sequence. Paging by the sequence (not by "still unsynced") lets a session the
-    /// server refused stay pending without being asked for again in the same sync.
-    pub fn sessions_to_push(
+    fn sessions_to_push(
         &self,
         user_id: Uuid,
         after_seq: i64,
@@ -156,20 +191,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// A session with its transcript and evaluation, as sync sends it.
-    pub fn synced(&self, user_id: Uuid, session_id: Uuid) -> Result<Synced> {
+    fn synced(&self, user_id: Uuid, session_id: Uuid) -> Result<Synced> {
         Ok(Synced {
             session: self.session(user_id, session_id)?.session,
             evaluation: self.evaluation(user_id, session_id)?,
         })
     }
 
-    /// Merges what a server sent into the user's sessions in ONE transaction, and — in that same
-    /// transaction — saves `cursor` (the end of a pulled page). A session is written only when
-    /// the merge changed it, and marked synced when the server is known to hold all of it: after
-    /// a push that nothing overtook, or when the pulled copy already is the merge. With `dry_run`
-    /// everything is worked out and rolled back.
-    pub fn apply_received(
+    fn apply_received(
         &self,
         user_id: Uuid,
         items: Vec<Received>,

@@ -20,8 +20,26 @@ pub struct UsageRow {
     pub avg_latency_ms: u64,
 }
 
-impl Store {
-    pub fn record_usage(&self, user_id: Uuid, message_id: Uuid, u: &MessageUsage) -> Result<()> {
+/// LLM token usage per reply, and the coach a session is pinned to.
+pub trait UsageRepo {
+    fn record_usage(&self, user_id: Uuid, message_id: Uuid, u: &MessageUsage) -> Result<()>;
+
+    /// The usage of a session's AI messages, by message id.
+    fn session_usage(&self, user_id: Uuid, session_id: Uuid)
+    -> Result<HashMap<Uuid, MessageUsage>>;
+
+    /// Usage summed by day (UTC) and model, newest day first, over the last `days` days.
+    fn usage_by_day(&self, user_id: Uuid, days: u32) -> Result<Vec<UsageRow>>;
+
+    /// Pins a session to a coach ("builtin" or "llm").
+    fn set_session_coach(&self, user_id: Uuid, session_id: Uuid, coach: &str) -> Result<()>;
+
+    /// The coach a session is pinned to, if any.
+    fn session_coach(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>>;
+}
+
+impl UsageRepo for Store {
+    fn record_usage(&self, user_id: Uuid, message_id: Uuid, u: &MessageUsage) -> Result<()> {
         let now = domain::now();
         self.conn().execute(
             "INSERT OR REPLACE INTO message_usage
@@ -40,8 +58,7 @@ impl Store {
         Ok(())
     }
 
-    /// The usage of a session's AI messages, by message id.
-    pub fn session_usage(
+    fn session_usage(
         &self,
         user_id: Uuid,
         session_id: Uuid,
@@ -70,8 +87,7 @@ impl Store {
         Ok(out)
     }
 
-    /// Usage summed by day (UTC) and model, newest day first, over the last `days` days.
-    pub fn usage_by_day(&self, user_id: Uuid, days: u32) -> Result<Vec<UsageRow>> {
+    fn usage_by_day(&self, user_id: Uuid, days: u32) -> Result<Vec<UsageRow>> {
         let since = (domain::now() - chrono::Duration::days(i64::from(days.max(1)) - 1))
             .format("%Y-%m-%d")
             .to_string();
@@ -95,11 +111,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
-}
 
-impl Store {
-    /// Pins a session to a coach ("builtin" or "llm").
-    pub fn set_session_coach(&self, user_id: Uuid, session_id: Uuid, coach: &str) -> Result<()> {
+    fn set_session_coach(&self, user_id: Uuid, session_id: Uuid, coach: &str) -> Result<()> {
         self.conn().execute(
             "UPDATE sessions SET coach = ?1 WHERE session_id = ?2 AND user_id = ?3",
             params![coach, session_id.to_string(), user_id.to_string()],
@@ -107,8 +120,7 @@ impl Store {
         Ok(())
     }
 
-    /// The coach a session is pinned to, if any.
-    pub fn session_coach(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>> {
+    fn session_coach(&self, user_id: Uuid, session_id: Uuid) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn()

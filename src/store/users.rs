@@ -36,9 +36,51 @@ pub struct TokenRecord {
     pub expires_at: DateTime<Utc>,
 }
 
-impl Store {
+/// The local user, accounts, profiles and access tokens.
+pub trait UserRepo {
     /// The user this machine practises as; created on first use.
-    pub fn local_user(&self) -> Result<User> {
+    fn local_user(&self) -> Result<User>;
+
+    /// A new account for `prapp serve`. `email` is already normalised; a taken one is a conflict.
+    fn create_account(
+        &self,
+        email: &str,
+        full_name: Option<&str>,
+        password_hash: &str,
+    ) -> Result<User>;
+
+    /// The account with this (normalised) email and its password hash.
+    fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>>;
+
+    fn credentials_by_id(&self, user_id: Uuid) -> Result<Option<Credentials>>;
+
+    fn user(&self, user_id: Uuid) -> Result<Option<User>>;
+
+    fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<()>;
+
+    fn profile(&self, user_id: Uuid) -> Result<Profile>;
+
+    fn save_profile(&self, user_id: Uuid, p: &Profile) -> Result<()>;
+
+    /// How many sessions (archived ones included), completed sessions and evaluations a user has.
+    fn account_summary(&self, user: User) -> Result<AccountSummary>;
+
+    fn insert_token(&self, t: &TokenRecord) -> Result<()>;
+
+    /// The user of a token that was issued to them, is not revoked and has not expired at `now`.
+    fn token_user(&self, jti: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<Option<User>>;
+
+    fn revoke_token(&self, jti: Uuid) -> Result<()>;
+
+    /// Revokes every token of the user but `keep` (the one that changed the password).
+    fn revoke_other_tokens(&self, user_id: Uuid, keep: Uuid) -> Result<usize>;
+
+    /// Forgets tokens that expired before `before`: they can no longer be used anyway.
+    fn purge_expired_tokens(&self, before: DateTime<Utc>) -> Result<usize>;
+}
+
+impl UserRepo for Store {
+    fn local_user(&self) -> Result<User> {
         if let Some(u) = self.find_local_user()? {
             return Ok(u);
         }
@@ -52,19 +94,7 @@ impl Store {
             .expect("local user row was just inserted"))
     }
 
-    fn find_local_user(&self) -> Result<Option<User>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {USER_COLS} FROM users WHERE is_local = 1"),
-                [],
-                user_from_row,
-            )
-            .optional()?)
-    }
-
-    /// A new account for `prapp serve`. `email` is already normalised; a taken one is a conflict.
-    pub fn create_account(
+    fn create_account(
         &self,
         email: &str,
         full_name: Option<&str>,
@@ -101,35 +131,15 @@ impl Store {
         }
     }
 
-    /// The account with this (normalised) email and its password hash.
-    pub fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>> {
+    fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>> {
         self.credentials("email = ?1", email)
     }
 
-    pub fn credentials_by_id(&self, user_id: Uuid) -> Result<Option<Credentials>> {
+    fn credentials_by_id(&self, user_id: Uuid) -> Result<Option<Credentials>> {
         self.credentials("user_id = ?1", &user_id.to_string())
     }
 
-    fn credentials(&self, cond: &str, arg: &str) -> Result<Option<Credentials>> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLS}, password_hash FROM users
-                     WHERE {cond} AND password_hash IS NOT NULL"
-                ),
-                [arg],
-                |r| {
-                    Ok(Credentials {
-                        user: user_from_row(r)?,
-                        password_hash: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
-    pub fn user(&self, user_id: Uuid) -> Result<Option<User>> {
+    fn user(&self, user_id: Uuid) -> Result<Option<User>> {
         Ok(self
             .conn()
             .query_row(
@@ -140,7 +150,7 @@ impl Store {
             .optional()?)
     }
 
-    pub fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<()> {
+    fn set_password_hash(&self, user_id: Uuid, hash: &str) -> Result<()> {
         self.conn().execute(
             "UPDATE users SET password_hash = ?1 WHERE user_id = ?2",
             params![hash, user_id.to_string()],
@@ -148,7 +158,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn profile(&self, user_id: Uuid) -> Result<Profile> {
+    fn profile(&self, user_id: Uuid) -> Result<Profile> {
         self.conn()
             .query_row(
                 "SELECT full_name, target_role, experience_level, industry, bio,
@@ -174,7 +184,7 @@ impl Store {
             .ok_or_else(|| Error::NotFound("no such user".into()))
     }
 
-    pub fn save_profile(&self, user_id: Uuid, p: &Profile) -> Result<()> {
+    fn save_profile(&self, user_id: Uuid, p: &Profile) -> Result<()> {
         self.conn().execute(
             "UPDATE users SET full_name = ?1, target_role = ?2, experience_level = ?3,
                 industry = ?4, bio = ?5, default_preparation_type = ?6, default_tone = ?7
@@ -193,8 +203,7 @@ impl Store {
         Ok(())
     }
 
-    /// How many sessions (archived ones included), completed sessions and evaluations a user has.
-    pub fn account_summary(&self, user: User) -> Result<AccountSummary> {
+    fn account_summary(&self, user: User) -> Result<AccountSummary> {
         let id = user.user_id.to_string();
         let (sessions, completed): (i64, i64) = self.conn().query_row(
             "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN status = 'completed' THEN n END), 0)
@@ -215,7 +224,7 @@ impl Store {
         })
     }
 
-    pub fn insert_token(&self, t: &TokenRecord) -> Result<()> {
+    fn insert_token(&self, t: &TokenRecord) -> Result<()> {
         self.conn().execute(
             "INSERT INTO auth_tokens (jti, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -228,8 +237,7 @@ impl Store {
         Ok(())
     }
 
-    /// The user of a token that was issued to them, is not revoked and has not expired at `now`.
-    pub fn token_user(&self, jti: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<Option<User>> {
+    fn token_user(&self, jti: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<Option<User>> {
         Ok(self
             .conn()
             .prepare_cached(
@@ -244,7 +252,7 @@ impl Store {
             .optional()?)
     }
 
-    pub fn revoke_token(&self, jti: Uuid) -> Result<()> {
+    fn revoke_token(&self, jti: Uuid) -> Result<()> {
         self.conn().execute(
             "UPDATE auth_tokens SET revoked_at = ?1 WHERE jti = ?2 AND revoked_at IS NULL",
             params![ts(&domain::now()), jti.to_string()],
@@ -252,8 +260,7 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes every token of the user but `keep` (the one that changed the password).
-    pub fn revoke_other_tokens(&self, user_id: Uuid, keep: Uuid) -> Result<usize> {
+    fn revoke_other_tokens(&self, user_id: Uuid, keep: Uuid) -> Result<usize> {
         Ok(self.conn().execute(
             "UPDATE auth_tokens SET revoked_at = ?1
              WHERE user_id = ?2 AND jti != ?3 AND revoked_at IS NULL",
@@ -261,11 +268,42 @@ impl Store {
         )?)
     }
 
-    /// Forgets tokens that expired before `before`: they can no longer be used anyway.
-    pub fn purge_expired_tokens(&self, before: DateTime<Utc>) -> Result<usize> {
+    fn purge_expired_tokens(&self, before: DateTime<Utc>) -> Result<usize> {
         Ok(self.conn().execute(
             "DELETE FROM auth_tokens WHERE expires_at < ?1",
             [ts(&before)],
         )?)
+    }
+}
+
+impl Store {
+    fn find_local_user(&self) -> Result<Option<User>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE is_local = 1"),
+                [],
+                user_from_row,
+            )
+            .optional()?)
+    }
+
+    fn credentials(&self, cond: &str, arg: &str) -> Result<Option<Credentials>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {USER_COLS}, password_hash FROM users
+                     WHERE {cond} AND password_hash IS NOT NULL"
+                ),
+                [arg],
+                |r| {
+                    Ok(Credentials {
+                        user: user_from_row(r)?,
+                        password_hash: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 }

@@ -24,7 +24,7 @@ pub mod client;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::store::{Applied, Received, Store};
+use crate::store::{Applied, Received, Repository};
 use client::{Client, ClientError};
 
 /// Sessions per read of the local "to push" list: never the whole store in memory.
@@ -101,7 +101,7 @@ pub struct Stopped {
 /// Pushes then pulls (see the module doc for why this order). Per-session refusals are in the
 /// report; anything else stops the sync, with everything finished so far kept.
 pub fn sync(
-    store: &Store,
+    store: &dyn Repository,
     client: &Client,
     opts: Options,
     progress: &mut dyn FnMut(Progress),
@@ -119,7 +119,7 @@ pub fn sync(
 }
 
 fn run(
-    store: &Store,
+    store: &dyn Repository,
     client: &Client,
     opts: Options,
     progress: &mut dyn FnMut(Progress),
@@ -144,7 +144,7 @@ pub fn not_logged_in() -> Error {
 }
 
 fn push(
-    store: &Store,
+    store: &dyn Repository,
     client: &Client,
     user: Uuid,
     opts: Options,
@@ -206,7 +206,7 @@ fn push(
 }
 
 fn pull(
-    store: &Store,
+    store: &dyn Repository,
     client: &Client,
     user: Uuid,
     cursor: &str,
