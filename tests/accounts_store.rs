@@ -8,6 +8,7 @@ use prapp::coach::builtin::BuiltinCoach;
 use prapp::domain::{self, PreparationType, ProfileUpdate, SessionSetup};
 use prapp::error::Error;
 use prapp::practice::Practice;
+use prapp::practice::sync::Cursor;
 use prapp::store::prelude::*;
 use prapp::store::{Store, TokenRecord};
 use uuid::Uuid;
@@ -58,18 +59,23 @@ fn a_v4_database_is_upgraded_and_every_session_shows_in_sync_once() {
     let coach = BuiltinCoach;
     let p = Practice::local(&store, &coach).unwrap();
     assert_eq!(p.user().user_id, user);
-    let page = p.sync_changes(0, 100).unwrap();
+    let at = |text: &str| Cursor::parse(text).unwrap();
+    let page = p.sync_changes(&at(""), 100).unwrap();
     let ids: Vec<Uuid> = page.items.iter().map(|i| i.session.session_id).collect();
     assert_eq!(ids, sessions, "in the order they were stored");
-    assert_eq!(page.next_cursor, 3);
-    assert!(p.sync_changes(3, 100).unwrap().items.is_empty());
+    assert_eq!(page.next_cursor.seq(), 3);
+    // The upgrade named the history, and cursors of the first servers (a bare number) still work.
+    let named = page.next_cursor.to_string();
+    assert!(named.ends_with(".3") && named.len() == 34, "{named}");
+    assert!(p.sync_changes(&at("3"), 100).unwrap().items.is_empty());
+    assert!(p.sync_changes(&at(&named), 100).unwrap().items.is_empty());
     // A new change moves the session past the cursor.
     p.send(sessions[1], "An answer after the upgrade.", &mut |_| true)
         .unwrap();
-    let after = p.sync_changes(3, 100).unwrap();
+    let after = p.sync_changes(&at(&named), 100).unwrap();
     assert_eq!(after.items.len(), 1);
     assert_eq!(after.items[0].session.session_id, sessions[1]);
-    assert!(after.next_cursor > 3);
+    assert!(after.next_cursor.seq() > 3);
     // The profile columns are there, empty.
     assert_eq!(p.profile().unwrap(), domain::Profile::default());
 }

@@ -381,3 +381,53 @@ async fn long_sessions_are_pushed_whole() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     s.stop().await;
 }
+
+/// A cursor names the database's change history: one from another history, or from ahead of
+/// this one (a restored backup), is a 409 that tells the client to start over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cursors_of_another_history_are_refused() {
+    let s = TestServer::start().await;
+    let t = s.signup("ada@example.org").await;
+    let id = Uuid::now_v7();
+    let r = s
+        .put(
+            &t,
+            &format!("/api/v1/sync/sessions/{id}"),
+            json!({"session": laptop_session(id), "evaluation": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cursor = pull(&s, &t, "").await["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (history, seq) = cursor.split_once('.').unwrap();
+    assert_eq!(history.len(), 32, "{cursor}");
+    let seq: u64 = seq.parse().unwrap();
+    // Its own cursor, and a bare number (the first servers' cursors), are fine.
+    assert!(
+        pull(&s, &t, &cursor).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        pull(&s, &t, &seq.to_string()).await["next_cursor"],
+        cursor.as_str()
+    );
+    let other = format!("{}.{seq}", "0".repeat(32));
+    let ahead = format!("{history}.{}", seq + 1);
+    for since in [other, ahead, (seq + 1).to_string()] {
+        let r = s
+            .get(&t, &format!("/api/v1/sync/sessions?since={since}"))
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{since}: {}", r.text);
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("from the beginning")
+        );
+    }
+    s.stop().await;
+}

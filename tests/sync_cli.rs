@@ -769,3 +769,63 @@ fn a_server_too_slow_to_answer_times_out_and_loses_nothing() {
     );
     assert_eq!(snapshot(&a), before);
 }
+
+/// The server's disk fails and its database comes back from an older backup, without a session
+/// this machine had pushed since. The next sync sees its cursor is ahead of the server's history,
+/// says so, and pushes everything again: nothing is lost for the other devices.
+#[test]
+fn a_server_restored_from_an_older_backup_gets_back_what_it_lost() {
+    let mut server = Server::start(&[]);
+    let a = Env::new();
+    practise(&a);
+    signup(&a, &server.url, "ada@example.org");
+    assert_eq!(sync(&a)["pushed"], 1);
+
+    // Last night's backup, taken with the server stopped.
+    server.kill();
+    let data = server.env.as_ref().unwrap().data_dir().to_path_buf();
+    let backup = tempfile::tempdir().unwrap();
+    copy_dir(&data, backup.path());
+    let mut server = server.restart();
+    practise(&a);
+    assert_eq!(sync(&a)["pushed"], 1);
+
+    // Restored from the backup: the second session is gone from the server.
+    server.kill();
+    std::fs::remove_dir_all(&data).unwrap();
+    copy_dir(backup.path(), &data);
+    let server = server.restart();
+    assert_eq!(server.sessions_of("ada@example.org"), 1);
+
+    let out = a.cmd().args(["sync", "--json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("restored from a backup"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["started_over"], true, "{report}");
+    assert_eq!(report["pushed"], 2, "{report}");
+    assert_eq!(report["errors"], json!([]), "{report}");
+    assert_eq!(server.sessions_of("ada@example.org"), 2);
+
+    // Another device gets both, and the next sync is back to a no-op.
+    let b = Env::new();
+    login(&b, &server.url, "ada@example.org");
+    assert_eq!(sync(&b)["pulled"], 2);
+    assert_eq!(transcripts(&a), transcripts(&b));
+    let noop = sync(&a);
+    assert_eq!(
+        (&noop["pushed"], &noop["pulled"], &noop["started_over"]),
+        (&json!(0), &json!(0), &json!(false)),
+        "{noop}"
+    );
+    // `--full` starts over by hand (the restore nobody noticed): everything goes again, and
+    // changes nothing on either side.
+    let full = a.json(&["sync", "--full", "--json"]);
+    assert_eq!(
+        (&full["pushed"], &full["unchanged"]),
+        (&json!(2), &json!(2)),
+        "{full}"
+    );
+    assert_eq!(transcripts(&a), transcripts(&b));
+    assert_eq!(sync(&a)["pushed"], 0);
+}

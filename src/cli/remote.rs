@@ -55,6 +55,10 @@ pub struct SyncArgs {
     /// Say what would be pushed and pulled; change nothing here or on the server
     #[arg(long)]
     dry_run: bool,
+    /// Push every session and pull from the beginning, as on the first sync (after the server
+    /// was restored from a backup); merges, so nothing is doubled
+    #[arg(long, conflicts_with = "dry_run")]
+    full: bool,
     /// The report as JSON on stdout
     #[arg(long)]
     json: bool,
@@ -65,6 +69,7 @@ Examples:
   prapp sync
   prapp sync --dry-run
   prapp sync --json -q
+  prapp sync --full          # after the server was restored from a backup
 
 Pushes the sessions changed here, then pulls those changed on the server; transcripts merge by
 message, the furthest status and the newer evaluation win. A sync that stops (server down,
@@ -312,6 +317,7 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<i32> {
     let client = Client::new(&url, Some(token), Timeouts::from_env())?;
     let opts = sync::Options {
         dry_run: args.dry_run,
+        full: args.full,
         ..sync::Options::default()
     };
     let bar = progress_bar();
@@ -341,6 +347,19 @@ pub fn sync(ctx: &Ctx, args: SyncArgs) -> Result<i32> {
             paint(WARN, "warning:"),
             e.session_id,
             e.message
+        )?;
+    }
+    if report.started_over {
+        writeln!(
+            err,
+            "{} the server's history is not the one this machine synced with (its database was \
+             replaced or restored from a backup): {} everything again",
+            paint(WARN, "note:"),
+            if report.dry_run {
+                "a sync would push and pull"
+            } else {
+                "pushed and pulled"
+            }
         )?;
     }
     if args.json {

@@ -14,8 +14,64 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncPage {
     pub items: Vec<Synced>,
-    pub next_cursor: i64,
+    pub next_cursor: Cursor,
 }
+
+/// Where a client is in the server's change history: `{history}.{seq}` on the wire, opaque to
+/// clients. The history names the database (migration 0007), so a cursor handed out by another
+/// database, or by this one before it was restored from an older backup, is recognised instead
+/// of silently skipping changes. A bare `{seq}` (the first servers' cursors) is still taken.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cursor {
+    history: Option<String>,
+    seq: i64,
+}
+
+impl Cursor {
+    /// `None` when the text is no cursor at all; empty is the beginning.
+    pub fn parse(text: &str) -> Option<Cursor> {
+        let text = text.trim();
+        let (history, seq) = match text.split_once('.') {
+            None if text.is_empty() => return Some(Cursor::default()),
+            None => (None, text),
+            Some((h, seq)) => {
+                let hex =
+                    h.len() == 32 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if !hex {
+                    return None;
+                }
+                (Some(h.to_string()), seq)
+            }
+        };
+        if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Cursor {
+            history,
+            seq: seq.parse().ok()?,
+        })
+    }
+}
+
+impl Cursor {
+    /// The change sequence the cursor stands at.
+    pub fn seq(&self) -> i64 {
+        self.seq
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.history {
+            Some(h) => write!(f, "{h}.{}", self.seq),
+            None => write!(f, "{}", self.seq),
+        }
+    }
+}
+
+/// Said with a 409 to a client whose cursor is not from this database's history.
+pub const OTHER_HISTORY: &str = "the sync cursor is not from this server's history (its database \
+     was replaced, or restored from an older backup): sync everything again from the beginning";
 
 /// Timestamps as the store keeps them (microseconds), so a pushed copy compares equal to the
 /// stored one after a round trip.
@@ -132,11 +188,19 @@ impl Practice<'_> {
         Ok(merged)
     }
 
-    /// The user's sessions (with transcripts and evaluations) changed after `since`.
-    pub fn sync_changes(&self, since: i64, limit: usize) -> Result<SyncPage> {
+    /// The user's sessions (with transcripts and evaluations) changed after `since`. A cursor of
+    /// another history, or ahead of this one, is a conflict: the client must start over.
+    pub fn sync_changes(&self, since: &Cursor, limit: usize) -> Result<SyncPage> {
         let user = self.user.user_id;
-        let changed = self.store.changed_since(user, since, limit)?;
-        let next_cursor = changed.last().map_or(since, |(seq, _)| *seq);
+        let (history, clock) = self.store.change_history()?;
+        if since.seq > clock || since.history.as_ref().is_some_and(|h| *h != history) {
+            return Err(Error::Conflict(OTHER_HISTORY.into()));
+        }
+        let changed = self.store.changed_since(user, since.seq, limit)?;
+        let next_cursor = Cursor {
+            history: Some(history),
+            seq: changed.last().map_or(since.seq, |(seq, _)| *seq),
+        };
         let mut items = Vec::with_capacity(changed.len());
         for (_, id) in changed {
             items.push(Synced {
@@ -145,5 +209,35 @@ impl Practice<'_> {
             });
         }
         Ok(SyncPage { items, next_cursor })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn cursors_parse_and_print_back() {
+        let h = "0123456789abcdef0123456789abcdef";
+        for text in ["", "0", "42", &format!("{h}.0"), &format!("{h}.917")] {
+            let c = Cursor::parse(text).unwrap();
+            let again = if text.is_empty() { "0" } else { text };
+            assert_eq!(c.to_string(), again);
+        }
+        assert_eq!(Cursor::parse(&format!(" {h}.7 ")).unwrap().seq(), 7);
+        let bad = [
+            "-1",
+            "abc",
+            "1.5",
+            ".5",
+            &format!("{h}."),
+            &format!("{h}.x"),
+            &format!("{}.5", h.to_uppercase()),
+            &format!("{h}0.5"),
+            "99999999999999999999",
+        ];
+        for text in bad {
+            assert_eq!(Cursor::parse(text), None, "{text}");
+        }
     }
 }

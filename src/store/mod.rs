@@ -89,6 +89,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_sync_client",
         include_str!("../../migrations/0006_sync_client.sql"),
     ),
+    (
+        "0007_sync_history",
+        include_str!("../../migrations/0007_sync_history.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,9 @@ pub trait SyncRepo {
     /// The user's sessions changed after `since`, oldest change first, with their sequence.
     fn changed_since(&self, user_id: Uuid, since: i64, limit: usize) -> Result<Vec<(i64, Uuid)>>;
 
+    /// This database's change history: its name and the last change sequence handed out.
+    fn change_history(&self) -> Result<(String, i64)>;
+
     /// Writes a merged session whole, in one transaction: the session row (created if new), the
     /// transcript in the merged order (missing messages added, positions renumbered, none
     /// removed), and the evaluation when it changed. Only the owner's row is ever touched.
@@ -70,6 +73,14 @@ impl SyncRepo for Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    fn change_history(&self) -> Result<(String, i64)> {
+        Ok(self.conn().query_row(
+            "SELECT history_id, seq FROM sync_clock WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     fn write_synced(

@@ -65,6 +65,11 @@ pub trait SyncStateRepo {
     /// what the old server had says nothing about the new one.
     fn set_remote(&self, server_url: &str, email: &str, remote_user_id: Uuid) -> Result<()>;
 
+    /// The server's history is not the one this machine synced with (its database was replaced
+    /// or restored from a backup): pull from the beginning and push every session again. Both
+    /// are merges, so doing them again loses nothing and duplicates nothing.
+    fn start_over(&self) -> Result<()>;
+
     /// After a sync ran to its end.
     fn record_sync(&self, at: DateTime<Utc>, pushed: u64, pulled: u64) -> Result<()>;
 
@@ -96,6 +101,16 @@ pub trait SyncStateRepo {
         cursor: Option<&str>,
         dry_run: bool,
     ) -> Result<Vec<Applied>>;
+}
+
+/// Back to "nothing synced": the cursor to the beginning, every session to push.
+fn forget_progress(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute("UPDATE remote SET pull_cursor = '0' WHERE id = 1", [])?;
+    tx.execute(
+        "UPDATE sessions SET synced_seq = 0 WHERE synced_seq != 0",
+        [],
+    )?;
+    Ok(())
 }
 
 impl SyncStateRepo for Store {
@@ -145,11 +160,15 @@ impl SyncStateRepo for Store {
                     pull_cursor = '0', last_sync_at = NULL, last_pushed = 0, last_pulled = 0",
                 params![server_url, email, remote_user_id.to_string()],
             )?;
-            tx.execute(
-                "UPDATE sessions SET synced_seq = 0 WHERE synced_seq != 0",
-                [],
-            )?;
+            forget_progress(&tx)?;
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn start_over(&self) -> Result<()> {
+        let tx = self.write_tx()?;
+        forget_progress(&tx)?;
         tx.commit()?;
         Ok(())
     }

@@ -46,6 +46,9 @@ pub enum ClientError {
         status: u16,
         detail: String,
     },
+    /// 409 to a pull: the cursor is from another history of the server's database.
+    #[error("{0}")]
+    OtherHistory(String),
     /// An answer that is not what the contract says (a proxy's page, a truncated body).
     #[error("server {url} answered something that is not prapp's API ({reason})")]
     Garbage { url: String, reason: String },
@@ -71,7 +74,9 @@ impl ClientError {
                 Error::Auth(self.to_string())
             }
             ClientError::Refused { .. } => Error::Input(self.to_string()),
-            ClientError::Incompatible(_) => Error::Server(self.to_string()),
+            ClientError::Incompatible(_) | ClientError::OtherHistory(_) => {
+                Error::Server(self.to_string())
+            }
             transient => Error::Server(format!("{transient} — {what_to_do}")),
         }
     }
@@ -450,6 +455,11 @@ impl Client {
         )?;
         if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
             return Err(self.no_sync_extension(status));
+        }
+        if status == StatusCode::CONFLICT {
+            return Err(ClientError::OtherHistory(
+                detail_of(&bytes).unwrap_or_else(|| status.to_string()),
+            ));
         }
         let page: WirePage = self.expect(StatusCode::OK, (status, bytes))?;
         Ok(Page {

@@ -43,6 +43,8 @@ pub const AGAIN: &str = "nothing lost; run `prapp sync` again";
 pub struct Options {
     /// Work out what would be pushed and pulled; write nothing here or there (pulls are GETs).
     pub dry_run: bool,
+    /// Start over first: push every session, pull from the beginning.
+    pub full: bool,
     pub push_batch: usize,
     pub pull_page: usize,
     pub in_flight: usize,
@@ -52,6 +54,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             dry_run: false,
+            full: false,
             push_batch: PUSH_BATCH,
             pull_page: PULL_PAGE,
             in_flight: PUSH_IN_FLIGHT,
@@ -78,6 +81,10 @@ pub struct Report {
     /// back, mostly).
     pub unchanged: u64,
     pub errors: Vec<SessionError>,
+    /// The server's history was not the one this machine had synced with (its database was
+    /// replaced or restored from a backup), so everything was pushed and pulled again (dry run:
+    /// would be).
+    pub started_over: bool,
     /// HTTP requests sent.
     pub requests: u64,
 }
@@ -128,8 +135,26 @@ fn run(
     let remote = store.remote()?.ok_or_else(not_logged_in)?;
     let user = store.local_user()?.user_id;
     client.check_server().map_err(|e| e.into_error(AGAIN))?;
+    let mut cursor = remote.cursor.as_str();
+    if opts.full && !opts.dry_run {
+        store.start_over()?;
+        cursor = "";
+    }
     push(store, client, user, opts, progress, report)?;
-    pull(store, client, user, &remote.cursor, opts, progress, report)?;
+    if !pull(store, client, user, cursor, opts, progress, report)? {
+        report.started_over = true;
+        if opts.dry_run {
+            return Ok(());
+        }
+        // Whatever this machine pushed or learned before is not known to be on the server now.
+        store.start_over()?;
+        push(store, client, user, opts, progress, report)?;
+        if !pull(store, client, user, "", opts, progress, report)? {
+            return Err(Error::Server(
+                "the server refused to sync from the beginning (409) — try again later".into(),
+            ));
+        }
+    }
     if !opts.dry_run {
         store.record_sync(crate::domain::now(), report.pushed, report.pulled)?;
     }
@@ -205,6 +230,8 @@ fn push(
     Ok(())
 }
 
+/// Pulls every page after `cursor`. False when the server says the cursor is from another
+/// history of its database: nothing was pulled, the caller starts over.
 fn pull(
     store: &dyn Repository,
     client: &Client,
@@ -213,14 +240,16 @@ fn pull(
     opts: Options,
     progress: &mut dyn FnMut(Progress),
     report: &mut Report,
-) -> Result<()> {
+) -> Result<bool> {
     let mut cursor = cursor.to_string();
     let mut received = 0u64;
     progress(Progress::Pull { received });
     loop {
-        let page = client
-            .pull(&cursor, opts.pull_page)
-            .map_err(|e| stopped(e, report, "pulling"))?;
+        let page = match client.pull(&cursor, opts.pull_page) {
+            Ok(page) => page,
+            Err(ClientError::OtherHistory(_)) => return Ok(false),
+            Err(e) => return Err(stopped(e, report, "pulling")),
+        };
         let n = page.items.len();
         received += n as u64;
         let items = page
@@ -244,7 +273,7 @@ fn pull(
         }
         cursor = page.next_cursor;
     }
-    Ok(())
+    Ok(true)
 }
 
 fn refused_here(outcomes: &[Applied], report: &mut Report) {

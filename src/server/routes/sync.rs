@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::merge::Synced;
 use crate::domain::{Evaluation, Session};
+use crate::practice::sync::Cursor;
 use crate::server::auth::AuthUser;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{ApiJson, Params, query_range, session_id};
@@ -62,12 +63,13 @@ pub async fn push(
 
 #[utoipa::path(get, path = "/api/v1/sync/sessions", tag = "sync", security(("bearer" = [])),
     params(
-        ("since" = Option<String>, Query, pattern = "^[0-9]+$", description = "A cursor from an earlier answer; from the beginning when left out"),
+        ("since" = Option<String>, Query, pattern = r"^([0-9a-f]{32}\.)?[0-9]+$", description = "A cursor from an earlier answer; from the beginning when left out"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
     ),
     responses(
         (status = 200, description = "Sessions changed since the cursor, oldest change first", body = SyncPage),
         (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
+        (status = 409, description = "The cursor is not from this database's history (replaced, or restored from a backup): sync again from the beginning", body = ErrorBody),
         (status = 422, body = ValidationErrorBody),
     ))]
 pub async fn pull(
@@ -75,23 +77,16 @@ pub async fn pull(
     auth: AuthUser,
     Query(params): Query<Params>,
 ) -> ApiResult<Json<SyncPage>> {
-    let since = match params
-        .get("since")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        None => 0,
-        Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            ApiError::validation(
-                &["query", "since"],
-                "not a cursor from this server",
-                "value_error",
-            )
-        })?,
-    };
+    let since = Cursor::parse(params.get("since").map_or("", String::as_str)).ok_or_else(|| {
+        ApiError::validation(
+            &["query", "since"],
+            "not a cursor from this server",
+            "value_error",
+        )
+    })?;
     let limit = query_range(&params, "limit", 1, MAX_LIMIT)?.unwrap_or(DEFAULT_LIMIT) as usize;
     let page = state
-        .practice(auth.user, move |p| p.sync_changes(since, limit))
+        .practice(auth.user, move |p| p.sync_changes(&since, limit))
         .await?;
     Ok(Json(SyncPage {
         items: page
