@@ -55,6 +55,22 @@ fn laptop_session(id: Uuid) -> Value {
     })
 }
 
+/// PUT a session (and its evaluation, or null) to the sync endpoint.
+async fn push(
+    s: &TestServer,
+    t: &str,
+    id: impl std::fmt::Display,
+    session: Value,
+    evaluation: Value,
+) -> server_util::Resp {
+    s.put(
+        t,
+        &format!("/api/v1/sync/sessions/{id}"),
+        json!({"session": session, "evaluation": evaluation}),
+    )
+    .await
+}
+
 async fn pull(s: &TestServer, t: &str, since: &str) -> Value {
     let r = s
         .get(t, &format!("/api/v1/sync/sessions?since={since}"))
@@ -127,13 +143,7 @@ async fn push_merges_transcripts_status_and_evaluations() {
     let opening = server_copy["transcript"][0].clone();
     device["transcript"] = json!([opening, message("user", "Written offline.", 59)]);
     device["status"] = json!("archived");
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": device, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, &id, device, Value::Null).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let merged = &r.body;
     assert_eq!(merged["status"], "archived", "archived wins over all");
@@ -162,13 +172,7 @@ async fn push_merges_transcripts_status_and_evaluations() {
 
     // Evaluations: the newer one wins, an older push does not replace it.
     let done = Uuid::now_v7();
-    let pushed = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{done}"),
-            json!({"session": laptop_session(done), "evaluation": null}),
-        )
-        .await;
+    let pushed = push(&s, &t, done, laptop_session(done), Value::Null).await;
     assert_eq!(pushed.status, StatusCode::OK);
     let current = s
         .post_empty(&t, &format!("/api/v1/sessions/{done}/evaluate"))
@@ -178,13 +182,7 @@ async fn push_merges_transcripts_status_and_evaluations() {
     older["evaluation_id"] = json!(Uuid::now_v7());
     older["created_at"] = json!("2020-01-01T00:00:00Z");
     older["overall_score"] = json!(1.0);
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{done}"),
-            json!({"session": laptop_session(done), "evaluation": older}),
-        )
-        .await;
+    let r = push(&s, &t, done, laptop_session(done), older).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let stored = s
         .get(&t, &format!("/api/v1/sessions/{done}/evaluation"))
@@ -195,12 +193,7 @@ async fn push_merges_transcripts_status_and_evaluations() {
     newer["evaluation_id"] = json!(Uuid::now_v7());
     newer["created_at"] = json!("2030-01-01T00:00:00Z");
     newer["overall_score"] = json!(9.5);
-    s.put(
-        &t,
-        &format!("/api/v1/sync/sessions/{done}"),
-        json!({"session": laptop_session(done), "evaluation": newer}),
-    )
-    .await;
+    push(&s, &t, done, laptop_session(done), newer.clone()).await;
     let stored = s
         .get(&t, &format!("/api/v1/sessions/{done}/evaluation"))
         .await
@@ -224,13 +217,7 @@ async fn another_users_session_id_is_refused() {
     let mut stolen = before.clone();
     stolen["status"] = json!("archived");
     stolen["transcript"] = json!([message("user", "B was here", 1)]);
-    let r = s
-        .put(
-            &b,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": stolen, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &b, &id, stolen, Value::Null).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     assert_eq!(
         s.get(&a, &format!("/api/v1/sessions/{id}")).await.body,
@@ -246,13 +233,7 @@ async fn another_users_session_id_is_refused() {
     let mine = Uuid::now_v7();
     let mut graft = laptop_session(mine);
     graft["transcript"] = json!([before["transcript"][0]]);
-    let r = s
-        .put(
-            &b,
-            &format!("/api/v1/sync/sessions/{mine}"),
-            json!({"session": graft, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &b, mine, graft, Value::Null).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     s.stop().await;
 }
@@ -263,23 +244,11 @@ async fn sync_input_errors() {
     let t = s.signup("ada@example.org").await;
     let id = Uuid::now_v7();
     let other = Uuid::now_v7();
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{other}"),
-            json!({"session": laptop_session(id), "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, other, laptop_session(id), Value::Null).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let mut long = laptop_session(id);
     long["transcript"][1]["content"] = json!("x".repeat(8001));
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": long, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, id, long, Value::Null).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let r = s
         .put(
@@ -292,13 +261,7 @@ async fn sync_input_errors() {
     // Unknown fields nested in the pushed session are refused too, naming where they are.
     let mut extra = laptop_session(id);
     extra["evaluation_summary"] = json!({"overall_score": 7.0, "by": "me"});
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": extra, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, id, extra, Value::Null).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(
         r.body["detail"][0]["loc"],
@@ -307,13 +270,7 @@ async fn sync_input_errors() {
     assert_eq!(r.body["detail"][0]["type"], "extra_forbidden");
     let mut extra = laptop_session(id);
     extra["is_public"] = json!(true);
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": extra, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, id, extra, Value::Null).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(
         r.body["detail"][0]["loc"],
@@ -368,13 +325,7 @@ async fn long_sessions_are_pushed_whole() {
 
     // 1,100 turns: 17.6 MB.
     let (id, session) = long_session(1100);
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": session, "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, id, session, Value::Null).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body["detail"].as_str().unwrap().contains("sync push"));
     let r = s.get(&t, &format!("/api/v1/sessions/{id}")).await;
@@ -389,13 +340,7 @@ async fn cursors_of_another_history_are_refused() {
     let s = TestServer::start().await;
     let t = s.signup("ada@example.org").await;
     let id = Uuid::now_v7();
-    let r = s
-        .put(
-            &t,
-            &format!("/api/v1/sync/sessions/{id}"),
-            json!({"session": laptop_session(id), "evaluation": null}),
-        )
-        .await;
+    let r = push(&s, &t, id, laptop_session(id), Value::Null).await;
     assert_eq!(r.status, StatusCode::OK);
     let cursor = pull(&s, &t, "").await["next_cursor"]
         .as_str()
