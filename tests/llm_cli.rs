@@ -249,7 +249,8 @@ fn a_pinned_builtin_session_never_calls_the_model() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Tell me more.");
-    assert_eq!(fake.chat_requests().len(), 2);
+    // Opening, three replies, one verdict.
+    assert_eq!(fake.chat_requests().len(), 5);
 }
 
 #[test]
@@ -523,7 +524,7 @@ fn the_local_profile_reaches_the_coachs_prompt() {
 }
 
 /// `prapp serve` answers with the configured model too: the opening and a streamed (SSE) reply
-/// come from the fake server.
+/// come from the fake server, and the configured judge evaluates.
 #[cfg(unix)]
 #[test]
 fn the_server_uses_the_configured_model() {
@@ -544,7 +545,16 @@ fn the_server_uses_the_configured_model() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Killed however the test ends, so a failed assertion leaves no server behind.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let child = Killed(child);
     let addr = loop {
         let line = lines.next().unwrap().unwrap();
         if let Some(a) = line.strip_prefix("prapp: listening on ") {
@@ -589,12 +599,46 @@ fn the_server_uses_the_configured_model() {
             .text()
             .await
             .unwrap();
+        // Two more turns (the default reply), complete, and the configured judge evaluates.
+        fake.set_default(Reply::stream(&["And then?"]));
+        for answer in [
+            "We cut delivery costs by 30 percent for 40 shops.",
+            "Next we sign two carriers, because margins depend on volume.",
+        ] {
+            let r = http
+                .post(format!("{addr}/api/v1/sessions/{id}/messages"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "content": answer }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        }
+        let r = http
+            .post(format!("{addr}/api/v1/sessions/{id}/complete"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+        fake.push(Reply::Json(completion_json(&VERDICT.replace(
+            "cut costs by 30 percent",
+            "cut delivery costs by 30 percent",
+        ))));
+        let evaluation: Value = http
+            .post(format!("{addr}/api/v1/sessions/{id}/evaluate"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(evaluation["evaluator"]["engine"], "llm", "{evaluation}");
+        assert_eq!(evaluation["universal_scores"]["engagement"], 5.5);
         (session["transcript"][0]["content"].clone(), sse)
     });
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
+    drop(child);
     assert_eq!(opening, "Welcome, founder.");
     assert!(
         sse.contains("event: delta") && sse.contains("How big "),
@@ -604,5 +648,6 @@ fn the_server_uses_the_configured_model() {
         sse.contains("event: done") && sse.contains("is the market?"),
         "{sse}"
     );
-    assert_eq!(fake.chat_requests().len(), 2);
+    // Opening, three replies, one verdict.
+    assert_eq!(fake.chat_requests().len(), 5);
 }

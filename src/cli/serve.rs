@@ -14,6 +14,9 @@ use crate::coach::Coach;
 use crate::coach::builtin::BuiltinCoach;
 use crate::config::env_var;
 use crate::error::Error;
+use crate::eval::Evaluator;
+use crate::eval::heuristic::HeuristicEvaluator;
+use crate::eval::llm::LlmJudge;
 use crate::server::{self, AppState, ServerConfig};
 
 /// The file in the data dir that keeps the generated signing secret (0600).
@@ -117,12 +120,23 @@ fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
     )))
 }
 
+/// Who evaluates sessions on the server: the configured LLM judge (with the heuristic one as its
+/// fallback) when the settings say so, else the heuristic one.
+fn judge(ctx: &Ctx) -> crate::Result<Arc<dyn Evaluator>> {
+    if !ctx.settings.judge_is_llm() {
+        return Ok(Arc::new(HeuristicEvaluator));
+    }
+    let (client, label, model) = crate::engines::client(&ctx.settings, &ctx.paths)?;
+    eprintln!("prapp: judge: {label}");
+    Ok(Arc::new(LlmJudge::new(client, model)))
+}
+
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {
     let data_dir = ctx.paths.data_dir.clone();
     let mut config = ServerConfig::new(data_dir.clone(), jwt_secret(&data_dir)?);
     config.token_ttl = args.token_ttl;
     config.cors_origins = args.cors_origins;
-    let state = AppState::new(config, coach(ctx)?)?;
+    let state = AppState::new(config, coach(ctx)?, judge(ctx)?)?;
     // Logging (stderr, RUST_LOG; plus the PRAPP_LOG file) was set up in `cli::run`.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,5 +1,6 @@
 //! What every handler shares: a small pool of `Store`s (one SQLite connection each) used only
-//! from blocking threads, the coach, the token keys, password hashing and the login limiter.
+//! from blocking threads, the coach and the judge, the token keys, password hashing and the login
+//! limiter.
 //!
 //! SQLite and argon2 are blocking work: handlers never touch them on the async runtime, only
 //! through [`AppState::run`] and [`AppState::hash`], which go through `spawn_blocking` behind
@@ -16,6 +17,7 @@ use super::auth::{LoginLimit, LoginLimiter, PasswordHashing, TokenKeys};
 use super::error::ApiError;
 use crate::coach::Coach;
 use crate::domain::User;
+use crate::eval::Evaluator;
 use crate::practice::Practice;
 use crate::store::Store;
 use crate::store::prelude::*;
@@ -58,6 +60,7 @@ struct Inner {
     db_slots: Semaphore,
     hash_slots: Semaphore,
     coach: Arc<dyn Coach>,
+    judge: Arc<dyn Evaluator>,
     tokens: TokenKeys,
     hashing: PasswordHashing,
     limiter: LoginLimiter,
@@ -70,7 +73,11 @@ struct Inner {
 impl AppState {
     /// Opens (and migrates) the database once, so a bad data dir fails at start, not on the first
     /// request.
-    pub fn new(config: ServerConfig, coach: Arc<dyn Coach>) -> crate::Result<AppState> {
+    pub fn new(
+        config: ServerConfig,
+        coach: Arc<dyn Coach>,
+        judge: Arc<dyn Evaluator>,
+    ) -> crate::Result<AppState> {
         let store = Store::open(&config.data_dir)?;
         // Expired tokens can never be used again: forget them, so the table stays small.
         store.purge_expired_tokens(crate::domain::now())?;
@@ -86,6 +93,7 @@ impl AppState {
             // Each argon2 hash takes 19 MiB and one core for ~30 ms: at most one per core.
             hash_slots: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
             coach,
+            judge,
             tokens: TokenKeys::new(&config.jwt_secret, config.token_ttl),
             hashing: config.hashing,
             limiter: LoginLimiter::new(config.login_limit),
@@ -141,8 +149,9 @@ impl AppState {
         F: FnOnce(&Practice<'_>) -> crate::Result<T> + Send + 'static,
     {
         let coach = self.coach();
+        let judge = self.0.judge.clone();
         self.run(move |store| {
-            let practice = Practice::for_user(store, &*coach, user);
+            let practice = Practice::for_user(store, &*coach, user).with_judge(&*judge);
             f(&practice).map_err(ApiError::from)
         })
         .await

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use prapp::coach::Coach;
 use prapp::coach::builtin::BuiltinCoach;
+use prapp::eval::heuristic::HeuristicEvaluator;
 use prapp::server::{self, AppState, PasswordHashing, ServerConfig};
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
@@ -74,7 +75,7 @@ impl TestServer {
         let mut config = ServerConfig::new(dir.path().join("data"), SECRET.to_vec());
         config.hashing = PasswordHashing::cheap_for_tests();
         configure(&mut config);
-        let state = AppState::new(config, coach).unwrap();
+        let state = AppState::new(config, coach, Arc::new(HeuristicEvaluator)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
