@@ -216,6 +216,7 @@ pub struct FileConfig {
     pub request_timeout: Option<u64>,
     pub idle_timeout: Option<u64>,
     pub max_retries: Option<u32>,
+    pub context_window: Option<u64>,
     /// The practice screen's key remapping: action = "key".
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
@@ -292,6 +293,9 @@ pub struct Settings {
     pub request_timeout: Layered<u64>,
     pub idle_timeout: Layered<u64>,
     pub max_retries: Layered<u32>,
+    /// The model's context window in tokens: what the coach's history and the judge's transcript
+    /// are fitted to.
+    pub context_window: Layered<u64>,
     pub keys: BTreeMap<String, String>,
     pub file: PathBuf,
 }
@@ -342,6 +346,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "max-retries",
         "PRAPP_MAX_RETRIES",
         "retries on connection errors, 429 and 5xx",
+    ),
+    (
+        "context-window",
+        "PRAPP_CONTEXT_WINDOW",
+        "the model's context in tokens (llama.cpp -c, Ollama num_ctx), default 8192",
     ),
 ];
 
@@ -407,6 +416,22 @@ fn number<T: FromStr + Into<u64> + Copy>(key: &str, l: Layered<T>, max: u64) -> 
         return Err(Error::Input(format!(
             "{key} = {v} ({}) is out of range — use 1..={max}",
             l.source
+        )));
+    }
+    Ok(l)
+}
+
+/// The context window assumed when none is set: what current models offer at the least.
+pub const DEFAULT_CONTEXT_WINDOW: u64 = 8192;
+/// Below this the judge's instructions and a short transcript do not fit.
+pub const MIN_CONTEXT_WINDOW: u64 = 1024;
+pub const MAX_CONTEXT_WINDOW: u64 = 10_000_000;
+
+fn context_window(l: Layered<u64>) -> Result<Layered<u64>> {
+    if !(MIN_CONTEXT_WINDOW..=MAX_CONTEXT_WINDOW).contains(&l.value) {
+        return Err(Error::Input(format!(
+            "context-window = {} ({}) is out of range — use {MIN_CONTEXT_WINDOW}..={MAX_CONTEXT_WINDOW} tokens",
+            l.value, l.source
         )));
     }
     Ok(l)
@@ -487,6 +512,12 @@ impl Settings {
                 pick(None, &["PRAPP_MAX_RETRIES"], file.max_retries, 3)?,
                 10,
             )?,
+            context_window: context_window(pick(
+                None,
+                &["PRAPP_CONTEXT_WINDOW"],
+                file.context_window,
+                DEFAULT_CONTEXT_WINDOW,
+            )?)?,
             keys: file.keys,
             file: path,
         })
@@ -551,6 +582,11 @@ impl Settings {
                 self.max_retries.value.to_string(),
                 &self.max_retries.source,
             ),
+            (
+                "context-window",
+                self.context_window.value.to_string(),
+                &self.context_window.source,
+            ),
         ]
     }
 }
@@ -583,6 +619,17 @@ pub fn toml_value(key: &str, value: &str) -> Result<toml_edit::Value> {
                 return Err(bad(format!("{n} is out of range — use {min}..={max}")));
             }
             n.into()
+        }
+        "context-window" => {
+            let n: u64 = v
+                .parse()
+                .map_err(|_| bad(format!("'{v}' is not a whole number of tokens")))?;
+            if !(MIN_CONTEXT_WINDOW..=MAX_CONTEXT_WINDOW).contains(&n) {
+                return Err(bad(format!(
+                    "{n} is out of range — use {MIN_CONTEXT_WINDOW}..={MAX_CONTEXT_WINDOW}"
+                )));
+            }
+            (n as i64).into()
         }
         "model" => return Err(bad("the model name is empty".into())),
         _ => return Err(unknown_key(key)),

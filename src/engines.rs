@@ -156,8 +156,7 @@ impl Engines {
             return Ok(&self.builtin);
         }
         match self.llm.get_or_init(|| {
-            client(&self.settings, &self.paths)
-                .map(|(c, label, model)| LlmCoach::new(c, label, model, self.about_user.clone()))
+            llm_coach(&self.settings, &self.paths, self.about_user.clone())
                 .map_err(|e| e.to_string())
         }) {
             Ok(coach) => Ok(coach),
@@ -170,7 +169,27 @@ impl Engines {
         if !self.settings.judge_is_llm() {
             return Ok(Box::new(HeuristicEvaluator));
         }
-        let (client, _label, model) = client(&self.settings, &self.paths)?;
-        Ok(Box::new(LlmJudge::new(client, model)))
+        Ok(Box::new(llm_judge(&self.settings, &self.paths)?))
     }
+}
+
+/// The LLM coach the settings describe; `about_user` is the local profile, worded.
+pub fn llm_coach(
+    settings: &Settings,
+    paths: &Paths,
+    about_user: Option<String>,
+) -> Result<LlmCoach> {
+    let (client, label, model) = client(settings, paths)?;
+    let window = settings.context_window.value as usize;
+    Ok(LlmCoach::new(client, label, model, about_user, window))
+}
+
+/// The LLM judge the settings describe (the heuristic one is its fallback).
+pub fn llm_judge(settings: &Settings, paths: &Paths) -> Result<LlmJudge> {
+    let (client, _label, model) = client(settings, paths)?;
+    Ok(LlmJudge::new(
+        client,
+        model,
+        settings.context_window.value as usize,
+    ))
 }

@@ -249,8 +249,7 @@ fn a_pinned_builtin_session_never_calls_the_model() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Tell me more.");
-    // Opening, three replies, one verdict.
-    assert_eq!(fake.chat_requests().len(), 5);
+    assert_eq!(fake.chat_requests().len(), 2);
 }
 
 #[test]
@@ -403,6 +402,72 @@ fn a_server_without_json_schema_gets_json_mode() {
     assert_eq!(e["evaluator"]["engine"], "llm");
     let reqs = fake.chat_requests();
     assert_eq!(reqs[1].body["response_format"]["type"], "json_object");
+}
+
+/// A small model's context: the judge asks for a shorter verdict and fits the transcript; a
+/// server that still finds it too long gets one request, not three, and a line that names the
+/// setting to change.
+#[test]
+fn a_small_context_window_is_respected_and_an_overflow_named() {
+    let env = Env::new();
+    let fake = FakeOpenAi::start();
+    let id = completed_session(&env, &fake);
+    fake.push(Reply::Json(completion_json(VERDICT)));
+    let small = |args: &[&str]| {
+        llm_cmd(&env, &fake)
+            .env("PRAPP_CONTEXT_WINDOW", "1024")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = small(&["--coach", "builtin", "session", "evaluate", &id, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reqs = fake.chat_requests();
+    assert_eq!(reqs[0].body["max_tokens"], 384, "3/8 of 1,024");
+
+    fake.push(Reply::status(
+        400,
+        "This model's maximum context length is 1024 tokens. However, you requested 1400 tokens.",
+    ));
+    let out = small(&[
+        "--coach", "builtin", "session", "evaluate", &id, "--force", "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["evaluator"]["engine"], "heuristic");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("prapp config set context-window"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fake.chat_requests().len(),
+        2,
+        "no other response_format tried"
+    );
+
+    let out = small(&["config", "show"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.lines().any(|l| l.contains("context-window")
+            && l.contains("1024")
+            && l.contains("PRAPP_CONTEXT_WINDOW")),
+        "{shown}"
+    );
+    let out = llm_cmd(&env, &fake)
+        .args(["config", "set", "context-window", "100"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out of range"));
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub enum ConfigCmd {
     Get { key: String },
     /// Change a setting in the config file (comments and layout are kept)
     #[command(
-        after_help = "Examples:\n  prapp config set provider ollama\n  prapp config set model gpt-4o-mini\n  prapp config set base-url http://localhost:8080/v1\n\nSettings: provider, model, base-url, coach, judge, connect-timeout, request-timeout,\nidle-timeout, max-retries. See also: prapp config set-key"
+        after_help = "Examples:\n  prapp config set provider ollama\n  prapp config set model gpt-4o-mini\n  prapp config set base-url http://localhost:8080/v1\n\nSettings: provider, model, base-url, coach, judge, connect-timeout, request-timeout,\nidle-timeout, max-retries, context-window. See also: prapp config set-key"
     )]
     Set { key: String, value: String },
     /// Remove a setting from the config file, back to its default
@@ -275,6 +275,7 @@ const TEMPLATE: &str = "\
 # coach = \"auto\"             # auto, builtin, llm
 # judge = \"auto\"             # auto, heuristic, llm
 # idle-timeout = 30          # seconds a streamed reply may stall
+# context-window = 8192      # the model's context in tokens (llama.cpp -c, Ollama num_ctx)
 #
 # [keys]                     # the practice screen's keys: action = \"key\"
 # quit = \"q\"

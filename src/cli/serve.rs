@@ -16,7 +16,6 @@ use crate::config::env_var;
 use crate::error::Error;
 use crate::eval::Evaluator;
 use crate::eval::heuristic::HeuristicEvaluator;
-use crate::eval::llm::LlmJudge;
 use crate::server::{self, AppState, ServerConfig};
 
 /// The file in the data dir that keeps the generated signing secret (0600).
@@ -113,11 +112,9 @@ fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
     if !ctx.settings.coach_is_llm(None) {
         return Ok(Arc::new(BuiltinCoach));
     }
-    let (client, label, model) = crate::engines::client(&ctx.settings, &ctx.paths)?;
-    eprintln!("prapp: coach: {label}");
-    Ok(Arc::new(crate::coach::llm::LlmCoach::new(
-        client, label, model, None,
-    )))
+    let coach = crate::engines::llm_coach(&ctx.settings, &ctx.paths, None)?;
+    eprintln!("prapp: coach: {}", coach.name());
+    Ok(Arc::new(coach))
 }
 
 /// Who evaluates sessions on the server: the configured LLM judge (with the heuristic one as its
@@ -126,9 +123,13 @@ fn judge(ctx: &Ctx) -> crate::Result<Arc<dyn Evaluator>> {
     if !ctx.settings.judge_is_llm() {
         return Ok(Arc::new(HeuristicEvaluator));
     }
-    let (client, label, model) = crate::engines::client(&ctx.settings, &ctx.paths)?;
-    eprintln!("prapp: judge: {label}");
-    Ok(Arc::new(LlmJudge::new(client, model)))
+    let judge = crate::engines::llm_judge(&ctx.settings, &ctx.paths)?;
+    eprintln!(
+        "prapp: judge: {}/{}",
+        ctx.settings.provider.value,
+        ctx.settings.model.value.as_deref().unwrap_or("?")
+    );
+    Ok(Arc::new(judge))
 }
 
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<i32> {

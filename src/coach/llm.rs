@@ -46,8 +46,7 @@ pub fn persona(session_type: &str) -> Persona {
         })
 }
 
-/// The model's context a conversation may use, in (estimated) tokens, and the reply's share.
-pub const DEFAULT_CONTEXT_TOKENS: usize = 8192;
+/// The longest reply asked for; a small context window gets a quarter of it at most.
 pub const REPLY_TOKENS: u32 = 400;
 /// The seed always sent at least this many recent messages.
 pub const MIN_RECENT: usize = 10;
@@ -187,23 +186,29 @@ pub struct LlmCoach {
     label: String,
     model: String,
     about_user: Option<String>,
+    /// Tokens for the prompt (system prompt and history), and for the reply.
     budget: usize,
+    reply_tokens: u32,
 }
 
 impl LlmCoach {
-    /// `label` names it in status bars ("ollama/llama3.2"); `about_user` is the local profile.
+    /// `label` names it in status bars ("ollama/llama3.2"); `about_user` is the local profile;
+    /// `context_window` is the model's context in tokens, which prompt and reply share.
     pub fn new(
         client: BlockingClient,
         label: String,
         model: String,
         about_user: Option<String>,
+        context_window: usize,
     ) -> Self {
+        let reply_tokens = REPLY_TOKENS.min((context_window / 4) as u32);
         LlmCoach {
             client,
             label,
             model,
             about_user,
-            budget: DEFAULT_CONTEXT_TOKENS - REPLY_TOKENS as usize,
+            budget: context_window.saturating_sub(reply_tokens as usize),
+            reply_tokens,
         }
     }
 }
@@ -230,7 +235,7 @@ impl Coach for LlmCoach {
     ) -> Result<Reply, CoachError> {
         let req = ChatRequest {
             messages: conversation(session, self.about_user.as_deref(), self.budget),
-            max_tokens: Some(REPLY_TOKENS),
+            max_tokens: Some(self.reply_tokens),
             temperature: Some(0.7),
             response_format: None,
         };

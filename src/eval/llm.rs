@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::heuristic::{HeuristicEvaluator, overall_of};
 use super::{EvalError, EvalInput, Evaluator};
 use crate::coach::Cancel;
+use crate::coach::llm::estimate_tokens;
 use crate::domain::{
     Assessment, Dimension, EvaluatorInfo, Evidence, ImprovementArea, Priority, Role as Speaker,
     Scores, round_score,
@@ -18,16 +19,28 @@ use crate::domain::{
 use crate::llm::{BlockingClient, ChatRequest, LlmError, Message, ResponseFormat, Role};
 
 const TEMPLATE: &str = include_str!("../../assets/prompts/judge.md");
+/// The longest verdict asked for; a small context window gets 3/8 of it at most (a verdict
+/// takes some 400–800 tokens).
 const MAX_TOKENS: u32 = 1200;
 
 pub struct LlmJudge {
     client: BlockingClient,
     model: String,
+    /// Tokens for the prompt (instructions, features and transcript), and for the verdict.
+    budget: usize,
+    max_tokens: u32,
 }
 
 impl LlmJudge {
-    pub fn new(client: BlockingClient, model: String) -> Self {
-        LlmJudge { client, model }
+    /// `context_window` is the model's context in tokens, which prompt and verdict share.
+    pub fn new(client: BlockingClient, model: String, context_window: usize) -> Self {
+        let max_tokens = MAX_TOKENS.min((context_window * 3 / 8) as u32);
+        LlmJudge {
+            client,
+            model,
+            budget: context_window.saturating_sub(max_tokens as usize),
+            max_tokens,
+        }
     }
 }
 
@@ -111,8 +124,10 @@ pub fn schema() -> serde_json::Value {
     })
 }
 
-/// The conversation asking for a verdict.
-pub fn messages(input: &EvalInput<'_>, heuristic: &Assessment) -> Vec<Message> {
+/// The conversation asking for a verdict, fitted to `budget` tokens: when the whole transcript
+/// does not fit, the opening question and as many of the latest messages as fit (never fewer
+/// than the last two) are sent, with a line saying how many were left out.
+pub fn messages(input: &EvalInput<'_>, heuristic: &Assessment, budget: usize) -> Vec<Message> {
     let persona = crate::coach::llm::persona(input.preparation_type.as_str());
     let mut features = String::new();
     for d in Dimension::ALL {
@@ -142,14 +157,40 @@ pub fn messages(input: &EvalInput<'_>, heuristic: &Assessment) -> Vec<Message> {
         transcript.push_str(&format!("\nAgenda: {}", a.trim()));
     }
     transcript.push_str("\n\nTranscript:\n");
-    for m in input.transcript {
+    let line = |m: &crate::domain::ChatMessage| {
         let who = match m.role {
             Speaker::Ai => "COUNTERPART",
             Speaker::User => "USER",
         };
-        transcript.push_str(&format!("[{who}] {}\n", m.content.trim()));
+        format!("[{who}] {}\n", m.content.trim())
+    };
+    let lines: Vec<String> = input.transcript.iter().map(line).collect();
+    const ASK: &str = "\nEvaluate the USER now, as the JSON object described.";
+    let mut used = estimate_tokens(&system) + estimate_tokens(&transcript) + estimate_tokens(ASK);
+    // The first line always; then the newest that fit, back to front.
+    let mut keep = 0;
+    if let Some((first, rest)) = lines.split_first() {
+        used += estimate_tokens(first);
+        for l in rest.iter().rev() {
+            let cost = estimate_tokens(l);
+            if keep >= 2 && used + cost > budget {
+                break;
+            }
+            used += cost;
+            keep += 1;
+        }
+        transcript.push_str(first);
+        let left_out = rest.len() - keep;
+        if left_out > 0 {
+            transcript.push_str(&format!(
+                "[… {left_out} earlier messages are left out to fit the model's context …]\n"
+            ));
+        }
+        for l in &rest[rest.len() - keep..] {
+            transcript.push_str(l);
+        }
     }
-    transcript.push_str("\nEvaluate the USER now, as the JSON object described.");
+    transcript.push_str(ASK);
     vec![
         Message {
             role: Role::System,
@@ -294,7 +335,7 @@ fn validate(text: &str, input: &EvalInput<'_>, model: &str) -> Result<Assessment
 /// Whether a failed request means "this server does not support that response_format".
 fn unsupported_format(e: &LlmError) -> bool {
     // llama.cpp answers a request it cannot handle with 500 rather than 400.
-    matches!(e.status(), Some(400 | 422 | 500 | 501))
+    matches!(e.status(), Some(400 | 422 | 500 | 501)) && !e.is_context_overflow()
 }
 
 impl LlmJudge {
@@ -312,7 +353,7 @@ impl LlmJudge {
         for format in formats {
             let req = ChatRequest {
                 messages: messages.to_vec(),
-                max_tokens: Some(MAX_TOKENS),
+                max_tokens: Some(self.max_tokens),
                 temperature: Some(0.2),
                 response_format: format,
             };
@@ -341,7 +382,7 @@ impl Evaluator for LlmJudge {
             Ok(a)
         };
         let cancel = Cancel::default();
-        let mut messages = messages(input, &heuristic);
+        let mut messages = messages(input, &heuristic, self.budget);
         let (text, model) = match self.ask(&messages, &cancel) {
             Ok(answer) => answer,
             Err(e) => return fallback(format!("failed: {e}")),
@@ -464,6 +505,37 @@ mod tests {
             Some("{\"a\": {\"b\": 1}}")
         );
         assert_eq!(extract_json("{unclosed"), None);
+    }
+
+    #[test]
+    fn a_long_transcript_is_fitted_to_the_context() {
+        let mut t = transcript();
+        for i in 0..60 {
+            let mut pair = transcript();
+            pair[1].content = format!("Answer {i}: {}", "we measured the impact ".repeat(20));
+            t.extend(pair);
+        }
+        let heuristic = HeuristicEvaluator.evaluate(&input(&t)).unwrap();
+        let text = |m: &[Message]| m.iter().map(|m| m.content.as_str()).collect::<String>();
+        // Plenty of room: every message, nothing said about leaving some out.
+        let whole = messages(&input(&t), &heuristic, 1_000_000);
+        assert!(text(&whole).contains("[USER] Answer 0:") && !text(&whole).contains("left out"));
+        // A 2,048-token model with a 768-token verdict: the opening and the latest answers fit.
+        let judge_budget = 2048 - 768;
+        let fitted = messages(&input(&t), &heuristic, judge_budget);
+        let sent = text(&fitted);
+        let cost: usize = fitted.iter().map(|m| estimate_tokens(&m.content)).sum();
+        assert!(cost <= judge_budget, "{cost} tokens");
+        assert!(
+            sent.contains("Tell me about a project you led."),
+            "the opening stays"
+        );
+        assert!(sent.contains("Answer 59:"), "the latest answer stays");
+        assert!(!sent.contains("[USER] Answer 0:"));
+        assert!(sent.contains("earlier messages are left out"));
+        // Never fewer than the last two messages, however small the budget.
+        let tiny = text(&messages(&input(&t), &heuristic, 10));
+        assert!(tiny.contains("[USER] Answer 59:") && !tiny.contains("[USER] Answer 58:"));
     }
 
     #[test]

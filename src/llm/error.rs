@@ -32,9 +32,17 @@ impl LlmError {
     pub fn is_retryable(&self) -> bool {
         match self {
             LlmError::Connect { .. } | LlmError::Timeout { .. } | LlmError::Idle { .. } => true,
-            LlmError::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
+            LlmError::Status { status, .. } => {
+                matches!(status, 408 | 429 | 500..=599) && !self.is_context_overflow()
+            }
             LlmError::Cancelled | LlmError::Protocol { .. } | LlmError::Config(_) => false,
         }
+    }
+
+    /// The prompt and the reply do not fit the model's context: asking again the same way fails
+    /// the same way.
+    pub fn is_context_overflow(&self) -> bool {
+        matches!(self, LlmError::Status { detail, .. } if detail.starts_with(CONTEXT_OVERFLOW))
     }
 
     /// The HTTP status, for errors that have one.
@@ -69,6 +77,23 @@ pub(crate) struct StatusContext<'a> {
     pub attempts: u32,
 }
 
+const CONTEXT_OVERFLOW: &str = "the request is longer than the model's context window";
+
+/// Whether an error body says the prompt and the reply do not fit the model's context: OpenAI's
+/// and vLLM's "maximum context length", llama.cpp's "exceeds the available context size".
+fn context_overflow(body: &str) -> bool {
+    let b = body.to_ascii_lowercase();
+    [
+        "context length",
+        "context_length",
+        "context size",
+        "context window",
+        "exceed_context",
+    ]
+    .iter()
+    .any(|p| b.contains(p))
+}
+
 pub(crate) fn status_error(
     status: u16,
     body: &str,
@@ -96,6 +121,10 @@ pub(crate) fn status_error(
         (404, Endpoint::Models) => {
             format!("no /models here{said} — check that the base URL ends in /v1")
         }
+        (400..=599, Endpoint::Chat) if context_overflow(body) => format!(
+            "{CONTEXT_OVERFLOW}{said} — set `prapp config set context-window N` to the server's \
+             context size (llama.cpp: -c, Ollama: num_ctx), or start the server with a larger one"
+        ),
         (429, _) => format!("rate limited{after}{said} — try again later"),
         (500..=599, _) => {
             format!("the server failed ({status}){after}{said} — try again later")
@@ -168,6 +197,23 @@ mod tests {
         assert!(err.contains("Incorrect API key provided: ***."), "{err}");
         assert!(err.contains("prapp config set-key"), "{err}");
         assert!(!err.contains("sk-secret123"), "{err}");
+    }
+
+    #[test]
+    fn a_context_overflow_says_which_setting_to_change() {
+        for body in [
+            r#"{"error":{"message":"This model's maximum context length is 2048 tokens. However, you requested 3281 tokens.","code":"context_length_exceeded"}}"#,
+            r#"{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}"#,
+        ] {
+            let err = status_error(400, body, None, &cx(None, 1));
+            let text = err.to_string();
+            assert!(text.contains("context window"), "{text}");
+            assert!(text.contains("prapp config set context-window"), "{text}");
+            assert!(err.is_context_overflow());
+        }
+        let other = status_error(400, r#"{"error":"bad temperature"}"#, None, &cx(None, 1));
+        assert!(!other.is_context_overflow());
+        assert!(other.to_string().contains("check the model settings"));
     }
 
     #[test]
