@@ -498,7 +498,8 @@ fn doctor_checks_the_provider() {
 }
 
 /// A whole session against a real server (llama.cpp, Ollama…): ignored unless
-/// `PRAPP_TEST_LLM_URL` names one; `PRAPP_TEST_LLM_MODEL` picks the model.
+/// `PRAPP_TEST_LLM_URL` names one; `PRAPP_TEST_LLM_MODEL` picks the model and
+/// `PRAPP_TEST_LLM_CONTEXT` its context window (llama-cpp-python's default is 2048).
 #[test]
 #[ignore = "needs a real OpenAI-compatible server in PRAPP_TEST_LLM_URL"]
 fn real_server_full_session() {
@@ -507,6 +508,7 @@ fn real_server_full_session() {
         return;
     };
     let model = std::env::var("PRAPP_TEST_LLM_MODEL").unwrap_or_else(|_| "local".into());
+    let window = std::env::var("PRAPP_TEST_LLM_CONTEXT").unwrap_or_else(|_| "8192".into());
     let env = Env::new();
     let cmd = |args: &[&str]| {
         let out = env
@@ -516,6 +518,7 @@ fn real_server_full_session() {
             .env("PRAPP_MODEL", &model)
             .env("PRAPP_IDLE_TIMEOUT", "120")
             .env("PRAPP_REQUEST_TIMEOUT", "600")
+            .env("PRAPP_CONTEXT_WINDOW", &window)
             .args(args)
             .output()
             .unwrap();
