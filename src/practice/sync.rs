@@ -51,9 +51,7 @@ impl Cursor {
             seq: seq.parse().ok()?,
         })
     }
-}
 
-impl Cursor {
     /// The change sequence the cursor stands at.
     pub fn seq(&self) -> i64 {
         self.seq

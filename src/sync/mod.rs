@@ -18,6 +18,11 @@
 //! answer; a pulled page is applied and its cursor saved in one transaction. So a sync that stops
 //! anywhere (server down, slow, 5xx, garbage) has lost nothing and redoes only what it had not
 //! finished; pushing or pulling something twice changes nothing (the merge is idempotent).
+//!
+//! A server whose database was replaced, or restored from a backup older than our cursor, answers
+//! the pull with 409: what this machine believes the server holds is then unknown, so it forgets
+//! its progress (`start_over`), pushes every session and pulls from the beginning — merges all,
+//! so nothing is doubled. `--full` does the same by hand.
 
 pub mod client;
 
@@ -231,7 +236,7 @@ fn push(
 }
 
 /// Pulls every page after `cursor`. False when the server says the cursor is from another
-/// history of its database: nothing was pulled, the caller starts over.
+/// history of its database (pages applied before that are kept): the caller starts over.
 fn pull(
     store: &dyn Repository,
     client: &Client,
