@@ -36,6 +36,13 @@ fn ok_json(env: &Env, fake: &FakeOpenAi, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The JSON a successful run printed, and what it said on stderr.
+fn succeeded(out: &std::process::Output) -> (Value, String) {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
 fn start_session(env: &Env, fake: &FakeOpenAi) -> String {
     fake.push(Reply::stream(&[
         "Welcome. ",
@@ -332,12 +339,7 @@ fn the_judge_repairs_once_then_evaluates() {
         .args(["session", "evaluate", &id, "--json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (e, _) = succeeded(&out);
     assert_eq!(e["evaluator"]["engine"], "llm");
     assert_eq!(e["universal_scores"]["engagement"], 5.5);
     assert_eq!(
@@ -370,17 +372,11 @@ fn the_judge_falls_back_to_the_heuristic_with_a_notice() {
         .args(["session", "evaluate", &id, "--json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (e, stderr) = succeeded(&out);
     assert_eq!(e["evaluator"]["engine"], "heuristic");
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("invalid JSON twice") && err.contains("heuristic"),
-        "{err}"
+        stderr.contains("invalid JSON twice") && stderr.contains("heuristic"),
+        "{stderr}"
     );
 }
 
@@ -421,11 +417,7 @@ fn a_small_context_window_is_respected_and_an_overflow_named() {
             .unwrap()
     };
     let out = small(&["--coach", "builtin", "session", "evaluate", &id, "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let reqs = fake.chat_requests();
     assert_eq!(reqs[0].body["max_tokens"], 384, "3/8 of 1,024");
 
@@ -436,14 +428,8 @@ fn a_small_context_window_is_respected_and_an_overflow_named() {
     let out = small(&[
         "--coach", "builtin", "session", "evaluate", &id, "--force", "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (e, stderr) = succeeded(&out);
     assert_eq!(e["evaluator"]["engine"], "heuristic");
-    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("prapp config set context-window"),
         "{stderr}"
