@@ -629,17 +629,23 @@ fn the_server_uses_the_configured_model() {
             .await
             .unwrap();
         let token = signup["access_token"].as_str().unwrap().to_string();
+        let post = async |path: String, body: Value| {
+            http.post(format!("{addr}/api/v1/sessions{path}"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        };
         fake.push(Reply::stream(&["Welcome, ", "founder."]));
-        let session: Value = http
-            .post(format!("{addr}/api/v1/sessions"))
-            .bearer_auth(&token)
-            .json(&serde_json::json!({"preparation_type": "pitch"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let session: Value = post(
+            String::new(),
+            serde_json::json!({"preparation_type": "pitch"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
         let id = session["session_id"].as_str().unwrap().to_string();
         fake.push(Reply::stream(&["How big ", "is the market?"]));
         let sse = http
@@ -659,32 +665,21 @@ fn the_server_uses_the_configured_model() {
             "We cut delivery costs by 30 percent for 40 shops.",
             "Next we sign two carriers, because margins depend on volume.",
         ] {
-            let r = http
-                .post(format!("{addr}/api/v1/sessions/{id}/messages"))
-                .bearer_auth(&token)
-                .json(&serde_json::json!({ "content": answer }))
-                .send()
-                .await
-                .unwrap();
+            let r = post(
+                format!("/{id}/messages"),
+                serde_json::json!({ "content": answer }),
+            )
+            .await;
             assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
         }
-        let r = http
-            .post(format!("{addr}/api/v1/sessions/{id}/complete"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
+        let r = post(format!("/{id}/complete"), Value::Null).await;
         assert!(r.status().is_success(), "{}", r.text().await.unwrap());
         fake.push(Reply::Json(completion_json(&VERDICT.replace(
             "cut costs by 30 percent",
             "cut delivery costs by 30 percent",
         ))));
-        let evaluation: Value = http
-            .post(format!("{addr}/api/v1/sessions/{id}/evaluate"))
-            .bearer_auth(&token)
-            .send()
+        let evaluation: Value = post(format!("/{id}/evaluate"), Value::Null)
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
