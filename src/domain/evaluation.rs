@@ -1,6 +1,5 @@
 //! Evaluation types of the contract: six dimensions, scores 0.0..=10.0 with one decimal.
 
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -9,50 +8,19 @@ use uuid::Uuid;
 
 use super::{PreparationType, UnknownValue};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Dimension {
-    ClarityStructure,
-    RelevanceFocus,
-    ConfidenceDelivery,
-    LanguageQuality,
-    ToneAlignment,
-    Engagement,
+named_enum! {
+    /// The six dimensions every evaluation scores.
+    pub enum Dimension {
+        ClarityStructure => "clarity_structure",
+        RelevanceFocus => "relevance_focus",
+        ConfidenceDelivery => "confidence_delivery",
+        LanguageQuality => "language_quality",
+        ToneAlignment => "tone_alignment",
+        Engagement => "engagement",
+    }
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 6] = [
-        Self::ClarityStructure,
-        Self::RelevanceFocus,
-        Self::ConfidenceDelivery,
-        Self::LanguageQuality,
-        Self::ToneAlignment,
-        Self::Engagement,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ClarityStructure => "clarity_structure",
-            Self::RelevanceFocus => "relevance_focus",
-            Self::ConfidenceDelivery => "confidence_delivery",
-            Self::LanguageQuality => "language_quality",
-            Self::ToneAlignment => "tone_alignment",
-            Self::Engagement => "engagement",
-        }
-    }
-
     /// How people say it: "Clarity & structure".
     pub fn label(self) -> &'static str {
         match self {
@@ -67,12 +35,6 @@ impl Dimension {
 
     pub fn index(self) -> usize {
         self as usize
-    }
-}
-
-impl fmt::Display for Dimension {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -151,39 +113,12 @@ impl Scores {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    High,
-    Medium,
-    Low,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::High => "high",
-            Self::Medium => "medium",
-            Self::Low => "low",
-        }
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named_enum! {
+    /// How urgent an improvement area is.
+    pub enum Priority {
+        High => "high",
+        Medium => "medium",
+        Low => "low",
     }
 }
 

@@ -3,6 +3,48 @@
 //! Plain data and pure functions only: no I/O, no SQL, no terminal. Field names follow
 //! `../shared/CONTRACT.md` exactly so the CLI's `--json` and the server speak the same shapes.
 
+/// A closed set of values with one wire name each (the contract's snake_case): the enum with its
+/// derives, `ALL` in declaration order, `as_str` and `Display`. Parsing stays with each type, as
+/// each accepts its own spellings.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            serde::Serialize,
+            serde::Deserialize,
+            utoipa::ToSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($text),+].len()] = [$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 mod account;
 mod evaluation;
 pub mod merge;

@@ -1,4 +1,3 @@
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -14,55 +13,15 @@ pub const MAX_ROLE_CONTEXT_CHARS: usize = 20000;
 /// A session can be completed once it has this many turns.
 pub const MIN_TURNS_TO_COMPLETE: usize = 3;
 
-/// What the user is rehearsing for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum PreparationType {
-    Interview,
-    Corporate,
-    Pitch,
-    Sales,
-    Presentation,
-    Other,
-}
-
-impl PreparationType {
-    pub const ALL: [PreparationType; 6] = [
-        Self::Interview,
-        Self::Corporate,
-        Self::Pitch,
-        Self::Sales,
-        Self::Presentation,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Interview => "interview",
-            Self::Corporate => "corporate",
-            Self::Pitch => "pitch",
-            Self::Sales => "sales",
-            Self::Presentation => "presentation",
-            Self::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for PreparationType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+named_enum! {
+    /// What the user is rehearsing for.
+    pub enum PreparationType {
+        Interview => "interview",
+        Corporate => "corporate",
+        Pitch => "pitch",
+        Sales => "sales",
+        Presentation => "presentation",
+        Other => "other",
     }
 }
 
@@ -90,45 +49,17 @@ impl FromStr for PreparationType {
     }
 }
 
-/// Where a session is in its life. `setup → in_progress → completed`, anything `→ archived`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStatus {
-    Setup,
-    InProgress,
-    Completed,
-    Archived,
+named_enum! {
+    /// Where a session is in its life. `setup → in_progress → completed`, anything `→ archived`.
+    pub enum SessionStatus {
+        Setup => "setup",
+        InProgress => "in_progress",
+        Completed => "completed",
+        Archived => "archived",
+    }
 }
 
 impl SessionStatus {
-    pub const ALL: [SessionStatus; 4] = [
-        Self::Setup,
-        Self::InProgress,
-        Self::Completed,
-        Self::Archived,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Setup => "setup",
-            Self::InProgress => "in_progress",
-            Self::Completed => "completed",
-            Self::Archived => "archived",
-        }
-    }
-
     /// How far along the life cycle a status is; sync keeps the furthest.
     pub fn rank(self) -> u8 {
         match self {
@@ -137,12 +68,6 @@ impl SessionStatus {
             Self::Completed => 2,
             Self::Archived => 3,
         }
-    }
-}
-
-impl fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -161,20 +86,11 @@ impl FromStr for SessionStatus {
     }
 }
 
-/// Who wrote a message: the coach (`ai`) or the person practising (`user`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Ai,
-    User,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ai => "ai",
-            Self::User => "user",
-        }
+named_enum! {
+    /// Who wrote a message: the coach (`ai`) or the person practising (`user`).
+    pub enum Role {
+        Ai => "ai",
+        User => "user",
     }
 }
 
@@ -286,4 +202,35 @@ pub struct MessageUsage {
     pub prompt_tokens: Option<u32>,
     pub completion_tokens: Option<u32>,
     pub latency_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Dimension, Priority};
+
+    /// `as_str` is what the contract's JSON says (serde's snake_case), and parses back.
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        fn check<T: Serialize + Copy + std::fmt::Display>(all: &[T], name: fn(T) -> &'static str) {
+            for v in all {
+                assert_eq!(serde_json::to_value(v).unwrap(), name(*v));
+                assert_eq!(v.to_string(), name(*v));
+            }
+        }
+        check(&PreparationType::ALL, PreparationType::as_str);
+        check(&SessionStatus::ALL, SessionStatus::as_str);
+        check(&Role::ALL, Role::as_str);
+        check(&Dimension::ALL, Dimension::as_str);
+        check(&Priority::ALL, Priority::as_str);
+        for t in PreparationType::ALL {
+            assert_eq!(t.as_str().parse::<PreparationType>(), Ok(t));
+        }
+        for s in SessionStatus::ALL {
+            assert_eq!(s.as_str().parse::<SessionStatus>(), Ok(s));
+        }
+        assert_eq!("in-progress".parse(), Ok(SessionStatus::InProgress));
+        assert_eq!("user".parse(), Ok(Role::User));
+        assert!("karaoke".parse::<PreparationType>().is_err());
+    }
 }
