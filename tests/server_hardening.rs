@@ -6,6 +6,7 @@
 mod server_util;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use prapp::coach::builtin::BuiltinCoach;
@@ -16,7 +17,15 @@ use serde_json::{Value, json};
 use server_util::{ANSWERS, TestServer};
 
 /// The built-in coach, but slow to answer (not to open a session).
-struct SlowCoach(Duration);
+/// Takes `.0` to reply (not to open), then raises `.1`.
+struct SlowCoach(Duration, Arc<AtomicBool>);
+
+impl SlowCoach {
+    fn new(delay: Duration) -> (Arc<SlowCoach>, Arc<AtomicBool>) {
+        let done = Arc::new(AtomicBool::new(false));
+        (Arc::new(SlowCoach(delay, done.clone())), done)
+    }
+}
 
 impl Coach for SlowCoach {
     fn name(&self) -> String {
@@ -30,6 +39,7 @@ impl Coach for SlowCoach {
     ) -> Result<Reply, CoachError> {
         if !session.messages().is_empty() {
             std::thread::sleep(self.0);
+            self.1.store(true, Ordering::SeqCst);
         }
         BuiltinCoach.respond(session, sink, cancel)
     }
@@ -266,8 +276,7 @@ async fn a_failing_coach_answers_502_and_keeps_the_users_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_finishes_requests_in_flight() {
-    let mut s =
-        TestServer::start_full(|_| {}, Arc::new(SlowCoach(Duration::from_millis(700)))).await;
+    let mut s = TestServer::start_full(|_| {}, SlowCoach::new(Duration::from_millis(700)).0).await;
     let t = s.signup("ada@example.org").await;
     let id = s.new_session(&t).await;
     let client = s.client.clone();
@@ -492,11 +501,8 @@ async fn a_client_leaving_a_stream_cancels_the_coach_and_keeps_the_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thinking_coach_holds_no_database_connection() {
-    let s = TestServer::start_full(
-        |c| c.connections = 1,
-        Arc::new(SlowCoach(Duration::from_millis(1500))),
-    )
-    .await;
+    let (coach, replied) = SlowCoach::new(Duration::from_millis(1500));
+    let s = TestServer::start_full(|c| c.connections = 1, coach).await;
     let t = s.signup("ada@example.org").await;
     let id = s.new_session(&t).await;
     let client = s.client.clone();
@@ -513,20 +519,19 @@ async fn a_thinking_coach_holds_no_database_connection() {
             .status()
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let started = std::time::Instant::now();
     let r = s.get(&t, "/api/v1/sessions").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        started.elapsed() < Duration::from_millis(700),
-        "a list waited {:?} for the coach",
-        started.elapsed()
+        !replied.load(Ordering::SeqCst),
+        "the list was answered only after the coach replied: the reply held the one connection"
     );
     assert_eq!(slow.await.unwrap(), StatusCode::OK);
     s.stop().await;
 }
 
-/// Slow to open a session, too (as a model writing its first question would be).
-struct SlowOpener(Duration);
+/// Slow to open a session, too (as a model writing its first question would be); raises `.1`
+/// when it has.
+struct SlowOpener(Duration, Arc<AtomicBool>);
 
 impl Coach for SlowOpener {
     fn name(&self) -> String {
@@ -539,15 +544,17 @@ impl Coach for SlowOpener {
         cancel: &Cancel,
     ) -> Result<Reply, CoachError> {
         std::thread::sleep(self.0);
+        self.1.store(true, Ordering::SeqCst);
         BuiltinCoach.respond(session, sink, cancel)
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coach_writing_an_opening_holds_no_database_connection() {
+    let opened = Arc::new(AtomicBool::new(false));
     let s = TestServer::start_full(
         |c| c.connections = 1,
-        Arc::new(SlowOpener(Duration::from_millis(1500))),
+        Arc::new(SlowOpener(Duration::from_millis(1500), opened.clone())),
     )
     .await;
     let t = s.signup("ada@example.org").await;
@@ -565,12 +572,10 @@ async fn a_coach_writing_an_opening_holds_no_database_connection() {
             .status()
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let started = std::time::Instant::now();
     assert_eq!(s.get(&t, "/api/v1/sessions").await.status, StatusCode::OK);
     assert!(
-        started.elapsed() < Duration::from_millis(700),
-        "{:?}",
-        started.elapsed()
+        !opened.load(Ordering::SeqCst),
+        "the list was answered only after the opening: writing it held the one connection"
     );
     assert_eq!(slow.await.unwrap(), StatusCode::CREATED);
     assert_eq!(s.get(&t, "/api/v1/sessions").await.body["total"], 1);
