@@ -167,7 +167,7 @@ impl Engines {
     /// The judge: the LLM when `judge` says so (`auto` with a provider), else the heuristic.
     pub fn judge(&self) -> Result<Box<dyn Evaluator>> {
         if !self.settings.judge_is_llm() {
-            return Ok(Box::new(HeuristicEvaluator));
+            return Ok(Box::new(HeuristicEvaluator::lexical()));
         }
         Ok(Box::new(llm_judge(&self.settings, &self.paths)?))
     }

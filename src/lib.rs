@@ -4,6 +4,7 @@
 //! Data flows one way: faces (`cli`) → use cases (`practice`) → engines (`coach`) and `store` →
 //! `domain`. Nothing reaches upward.
 
+pub mod analysis;
 pub mod analytics;
 pub mod cli;
 pub mod coach;
@@ -17,6 +18,7 @@ pub mod llm;
 pub mod logging;
 pub mod practice;
 pub mod secrets;
+pub mod semantic;
 pub mod server;
 pub mod store;
 pub mod sync;

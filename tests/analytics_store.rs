@@ -68,6 +68,7 @@ fn evaluation(s: &Session, scores: [f64; 6], weak: &[Dimension], at: DateTime<Ut
             model: None,
         },
         created_at: at,
+        answers: vec![],
     }
 }
 

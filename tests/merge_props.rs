@@ -50,6 +50,7 @@ fn evaluation(n: u8) -> Evaluation {
         },
         // Two evaluations made in the same second: the id breaks the tie.
         created_at: at(i64::from(n / 2) * 10),
+        answers: vec![],
     }
 }
 

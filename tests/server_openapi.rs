@@ -200,9 +200,26 @@ async fn openapi_document_agrees_with_the_contract() {
             .cloned()
             .collect()
     };
+    // Additions to the contract, optional in every body, which older clients ignore.
+    const ADDITIONS: &[(&str, &str)] = &[("Evaluation", "answers")];
     for (name, expected) in CONTRACT_SCHEMAS {
-        let expected: BTreeSet<String> = expected.iter().map(|f| f.to_string()).collect();
+        let mut expected: BTreeSet<String> = expected.iter().map(|f| f.to_string()).collect();
+        for (schema, field) in ADDITIONS {
+            if schema == name {
+                expected.insert(field.to_string());
+            }
+        }
         assert_eq!(fields(name), expected, "schema {name}");
+    }
+    for (schema, field) in ADDITIONS {
+        let required = schemas[schema]["required"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            !required.iter().any(|r| r == field),
+            "{schema}.{field} is an addition and must stay optional"
+        );
     }
     // Every Session field is always sent (null when unset), but the transcript, which lists
     // leave out.

@@ -514,6 +514,7 @@ mod tests {
                 model: None,
             },
             created_at: at(1),
+            answers: vec![],
         }
     }
 

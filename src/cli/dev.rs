@@ -177,6 +177,7 @@ fn synthetic_evaluation(s: &Session, i: usize, n: usize) -> Evaluation {
             model: None,
         },
         created_at,
+        answers: Vec::new(),
     }
 }
 

@@ -121,7 +121,7 @@ fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
 /// fallback) when the settings say so, else the heuristic one.
 fn judge(ctx: &Ctx) -> crate::Result<Arc<dyn Evaluator>> {
     if !ctx.settings.judge_is_llm() {
-        return Ok(Arc::new(HeuristicEvaluator));
+        return Ok(Arc::new(HeuristicEvaluator::lexical()));
     }
     let judge = crate::engines::llm_judge(&ctx.settings, &ctx.paths)?;
     eprintln!(

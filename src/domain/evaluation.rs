@@ -149,6 +149,27 @@ pub struct EvaluatorInfo {
     pub model: Option<String>,
 }
 
+/// How one answer did: the question, the answer's own scores, the rubric items it holds and
+/// misses, and one suggestion quoting it. An addition to the contract's evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerResult {
+    /// Which question of the session, from 1.
+    pub number: u32,
+    pub question: String,
+    pub answer: String,
+    pub scores: Scores,
+    pub overall: f64,
+    /// How squarely it addresses the question, 0.0..=1.0.
+    pub relevance: f64,
+    pub rubric_found: Vec<String>,
+    pub rubric_missing: Vec<String>,
+    /// What held the scores down: "off topic", "repeats answer 2", "written in Spanish"…
+    pub flags: Vec<String>,
+    #[schema(required = true)]
+    pub suggestion: Option<String>,
+}
+
 /// What an evaluator concludes about a transcript, before it is tied to a stored session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
@@ -160,6 +181,9 @@ pub struct Assessment {
     pub practice_suggestions: Vec<String>,
     pub evidence: Vec<Evidence>,
     pub evaluator: EvaluatorInfo,
+    /// Each answer on its own, in the order asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerResult>,
     /// Something the user should be told about how this came about (e.g. the LLM judge fell
     /// back to the heuristic one). Shown, never stored.
     #[serde(skip)]
@@ -182,6 +206,9 @@ pub struct Evaluation {
     pub evidence: Vec<Evidence>,
     pub evaluator: EvaluatorInfo,
     pub created_at: DateTime<Utc>,
+    /// Each answer on its own (an addition to the contract; absent from older evaluations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerResult>,
 }
 
 impl Evaluation {
@@ -205,6 +232,7 @@ impl Evaluation {
             evidence: a.evidence,
             evaluator: a.evaluator,
             created_at: super::now(),
+            answers: a.answers,
         }
     }
 }

@@ -182,6 +182,7 @@ mod tests {
                     engine: "heuristic".into(),
                     model: None,
                 },
+                answers: vec![],
             },
         );
         e.evaluation_id = Uuid::from_u128(n);

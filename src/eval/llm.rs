@@ -29,6 +29,9 @@ pub struct LlmJudge {
     /// Tokens for the prompt (instructions, features and transcript), and for the verdict.
     budget: usize,
     max_tokens: u32,
+    /// The built-in judge: its analysis goes into the prompt, and it answers when the model
+    /// cannot.
+    fallback: HeuristicEvaluator,
 }
 
 impl LlmJudge {
@@ -40,7 +43,15 @@ impl LlmJudge {
             model,
             budget: context_window.saturating_sub(max_tokens as usize),
             max_tokens,
+            fallback: HeuristicEvaluator::lexical(),
         }
+    }
+
+    /// Uses this built-in judge (the one with the embedding model, say) for the analysis and as
+    /// the fallback.
+    pub fn with_fallback(mut self, fallback: HeuristicEvaluator) -> Self {
+        self.fallback = fallback;
+        self
     }
 }
 
@@ -124,6 +135,16 @@ pub fn schema() -> serde_json::Value {
     })
 }
 
+/// A quote of at most 16 words for the prompt (the judge reads the transcript itself).
+fn short_quote(q: &str) -> String {
+    let words: Vec<&str> = q.split_whitespace().collect();
+    if words.len() <= 16 {
+        q.to_string()
+    } else {
+        format!("{} …", words[..16].join(" "))
+    }
+}
+
 /// The conversation asking for a verdict, fitted to `budget` tokens: when the whole transcript
 /// does not fit, the opening question and as many of the latest messages as fit (never fewer
 /// than the last two) are sent, with a line saying how many were left out.
@@ -136,9 +157,61 @@ pub fn messages(input: &EvalInput<'_>, heuristic: &Assessment, budget: usize) ->
             "- {}: measured {:.1}/10{}\n",
             d.as_str(),
             heuristic.universal_scores.get(d),
-            ev.map(|e| format!(" — {} (\"{}\")", e.note, e.quote))
+            ev.map(|e| format!(" — {} (\"{}\")", e.note, short_quote(&e.quote)))
                 .unwrap_or_default()
         ));
+    }
+    // The rubric and the weakest answers' analysis, when the model's context leaves room.
+    let mut extra = String::new();
+    if let Some(r) =
+        crate::eval::heuristic::config::rubric_for(input.preparation_type, input.meeting_subtype)
+    {
+        extra.push_str(&format!(
+            "Rubric for a {}: {}.\n",
+            r.name,
+            r.items
+                .iter()
+                .map(|i| i.label.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    // The weakest answers only: the prompt must fit small context windows.
+    let mut weakest: Vec<&crate::domain::AnswerResult> = heuristic.answers.iter().collect();
+    weakest.sort_by(|a, b| {
+        a.overall
+            .total_cmp(&b.overall)
+            .then(a.number.cmp(&b.number))
+    });
+    weakest.truncate(3);
+    weakest.sort_by_key(|a| a.number);
+    for a in weakest {
+        extra.push_str(&format!(
+            "- answer {}: measured {:.1}/10, relevance {:.2}{}{}{}\n",
+            a.number,
+            a.overall,
+            a.relevance,
+            if a.rubric_found.is_empty() {
+                String::new()
+            } else {
+                format!("; has {}", a.rubric_found.join(", "))
+            },
+            if a.rubric_missing.is_empty() {
+                String::new()
+            } else {
+                format!("; lacks {}", a.rubric_missing.join(", "))
+            },
+            if a.flags.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", a.flags.join(", "))
+            },
+        ));
+    }
+    if estimate_tokens(&features) + estimate_tokens(&extra) + estimate_tokens(TEMPLATE)
+        <= budget / 2
+    {
+        features.push_str(&extra);
     }
     let tone_hint = input
         .tone
@@ -328,6 +401,7 @@ fn validate(text: &str, input: &EvalInput<'_>, model: &str) -> Result<Assessment
             engine: "llm".into(),
             model: Some(model.to_string()),
         },
+        answers: Vec::new(),
         notice: None,
     })
 }
@@ -372,7 +446,7 @@ impl LlmJudge {
 
 impl Evaluator for LlmJudge {
     fn evaluate(&self, input: &EvalInput<'_>) -> Result<Assessment, EvalError> {
-        let heuristic = HeuristicEvaluator.evaluate(input)?;
+        let heuristic = self.fallback.evaluate(input)?;
         let fallback = |why: String| {
             let mut a = heuristic.clone();
             a.notice = Some(format!(
@@ -387,8 +461,13 @@ impl Evaluator for LlmJudge {
             Ok(answer) => answer,
             Err(e) => return fallback(format!("failed: {e}")),
         };
+        // The verdict is the model's; the per-answer results stay the built-in analysis's.
+        let with_answers = |mut a: Assessment| {
+            a.answers = heuristic.answers.clone();
+            Ok(a)
+        };
         let error = match validate(&text, input, &model) {
-            Ok(a) => return Ok(a),
+            Ok(a) => return with_answers(a),
             Err(error) => error,
         };
         tracing::info!(%error, "judge answer invalid; asking once more");
@@ -404,7 +483,7 @@ impl Evaluator for LlmJudge {
         });
         match self.ask(&messages, &cancel) {
             Ok((text, model)) => match validate(&text, input, &model) {
-                Ok(a) => Ok(a),
+                Ok(a) => with_answers(a),
                 Err(e) => fallback(format!("gave invalid JSON twice ({e})")),
             },
             Err(e) => fallback(format!("failed: {e}")),
@@ -515,7 +594,7 @@ mod tests {
             pair[1].content = format!("Answer {i}: {}", "we measured the impact ".repeat(20));
             t.extend(pair);
         }
-        let heuristic = HeuristicEvaluator.evaluate(&input(&t)).unwrap();
+        let heuristic = HeuristicEvaluator::lexical().evaluate(&input(&t)).unwrap();
         let text = |m: &[Message]| m.iter().map(|m| m.content.as_str()).collect::<String>();
         // Plenty of room: every message, nothing said about leaving some out.
         let whole = messages(&input(&t), &heuristic, 1_000_000);

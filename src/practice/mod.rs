@@ -19,6 +19,9 @@ use crate::eval::{EvalError, EvalInput, Evaluator};
 use crate::store::ListFilter;
 use crate::store::prelude::*;
 
+/// The judge when none is given: the built-in one on lexical features.
+static LEXICAL_JUDGE: HeuristicEvaluator = HeuristicEvaluator::LEXICAL;
+
 pub struct Practice<'a> {
     store: &'a dyn Repository,
     coach: &'a dyn Coach,
@@ -44,7 +47,7 @@ impl<'a> Practice<'a> {
         Ok(Practice {
             store,
             coach,
-            judge: &HeuristicEvaluator,
+            judge: &LEXICAL_JUDGE,
             user,
             cancel: Cancel::default(),
         })
@@ -61,7 +64,7 @@ impl<'a> Practice<'a> {
         Practice {
             store,
             coach,
-            judge: &HeuristicEvaluator,
+            judge: &LEXICAL_JUDGE,
             user,
             cancel: Cancel::default(),
         }

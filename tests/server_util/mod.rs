@@ -75,7 +75,7 @@ impl TestServer {
         let mut config = ServerConfig::new(dir.path().join("data"), SECRET.to_vec());
         config.hashing = PasswordHashing::cheap_for_tests();
         configure(&mut config);
-        let state = AppState::new(config, coach, Arc::new(HeuristicEvaluator)).unwrap();
+        let state = AppState::new(config, coach, Arc::new(HeuristicEvaluator::lexical())).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();

@@ -1,313 +1,218 @@
-//! The word lists, weights, notes and suggestions of `assets/eval/heuristic.toml`, and the
-//! one-pass matcher built from the lists.
+//! The judge's data: wording (`assets/eval/judge.toml`), fitted weights
+//! (`assets/eval/judge_weights.toml`) and rubrics (`assets/eval/rubrics.toml`).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::features::{F, NAMES};
 use crate::domain::{Dimension, PreparationType};
-use crate::text;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Config {
-    pub(super) lexicon: Lexicon,
-    pub(super) weights: Weights,
-    pub(super) overall: BTreeMap<PreparationType, [f64; 6]>,
-    pub(super) notes: BTreeMap<String, String>,
-    pub(super) suggestions: BTreeMap<Dimension, String>,
-    pub(super) drills: BTreeMap<Dimension, Vec<String>>,
+pub struct Wording {
+    pub overall: BTreeMap<PreparationType, [f64; 6]>,
+    pub notes: BTreeMap<String, String>,
+    pub suggestions: BTreeMap<Dimension, String>,
+    pub drills: BTreeMap<Dimension, Vec<String>>,
+}
+
+/// One dimension's score: `base` plus the sum of weight × feature, clamped to 0..=10.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionWeights {
+    pub base: f64,
+    pub weights: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub clarity_structure: DimensionWeights,
+    pub relevance_focus: DimensionWeights,
+    pub confidence_delivery: DimensionWeights,
+    pub language_quality: DimensionWeights,
+    pub tone_alignment: DimensionWeights,
+    pub engagement: DimensionWeights,
+}
+
+impl Weights {
+    pub fn get(&self, d: Dimension) -> &DimensionWeights {
+        match d {
+            Dimension::ClarityStructure => &self.clarity_structure,
+            Dimension::RelevanceFocus => &self.relevance_focus,
+            Dimension::ConfidenceDelivery => &self.confidence_delivery,
+            Dimension::LanguageQuality => &self.language_quality,
+            Dimension::ToneAlignment => &self.tone_alignment,
+            Dimension::Engagement => &self.engagement,
+        }
+    }
+
+    pub fn get_mut(&mut self, d: Dimension) -> &mut DimensionWeights {
+        match d {
+            Dimension::ClarityStructure => &mut self.clarity_structure,
+            Dimension::RelevanceFocus => &mut self.relevance_focus,
+            Dimension::ConfidenceDelivery => &mut self.confidence_delivery,
+            Dimension::LanguageQuality => &mut self.language_quality,
+            Dimension::ToneAlignment => &mut self.tone_alignment,
+            Dimension::Engagement => &mut self.engagement,
+        }
+    }
+
+    /// The weights as dense vectors over the features, per dimension.
+    pub fn dense(&self) -> [(f64, [f64; F::COUNT]); 6] {
+        Dimension::ALL.map(|d| {
+            let dw = self.get(d);
+            let mut v = [0.0; F::COUNT];
+            for (name, w) in &dw.weights {
+                if let Some(i) = NAMES.iter().position(|n| n == name) {
+                    v[i] = *w;
+                }
+            }
+            (dw.base, v)
+        })
+    }
+
+    /// Parses a weights file, refusing unknown feature names.
+    pub fn parse(text: &str) -> Result<Weights, String> {
+        let w: Weights = toml::from_str(text).map_err(|e| e.to_string())?;
+        for d in Dimension::ALL {
+            for name in w.get(d).weights.keys() {
+                if !NAMES.contains(&name.as_str()) {
+                    return Err(format!("{d}: unknown feature `{name}`"));
+                }
+            }
+        }
+        Ok(w)
+    }
+}
+
+/// How a rubric item is found.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub detect: Option<String>,
+    #[serde(default)]
+    pub cues: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    pub dimensions: Vec<Dimension>,
+    pub scope: Scope,
+    pub missing: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Answer,
+    Session,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    #[serde(rename = "type")]
+    pub kind: PreparationType,
+    #[serde(default)]
+    pub subtypes: Vec<String>,
+    pub name: String,
+    #[serde(default)]
+    pub asking: bool,
+    pub drills: Vec<String>,
+    pub items: Vec<Item>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Lexicon {
-    pub(super) structure: Vec<String>,
-    pub(super) rambling: Vec<String>,
-    pub(super) hedges: Vec<String>,
-    pub(super) fillers: Vec<String>,
-    pub(super) apologies: Vec<String>,
-    pub(super) owned: Vec<String>,
-    pub(super) we: Vec<String>,
-    pub(super) slang: Vec<String>,
-    pub(super) polite: Vec<String>,
-    pub(super) formal_markers: Vec<String>,
-    pub(super) warm: Vec<String>,
-    pub(super) stiff: Vec<String>,
-    pub(super) assertive: Vec<String>,
-    pub(super) timid: Vec<String>,
-    pub(super) persuasive: Vec<String>,
-    pub(super) flat: Vec<String>,
-    pub(super) supportive: Vec<String>,
-    pub(super) harsh: Vec<String>,
-    pub(super) counterpart: Vec<String>,
-    pub(super) situation: Vec<String>,
-    pub(super) result: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Weights {
-    pub(super) clarity_structure: ClarityW,
-    pub(super) relevance_focus: RelevanceW,
-    pub(super) confidence_delivery: ConfidenceW,
-    pub(super) language_quality: LanguageW,
-    pub(super) tone_alignment: ToneW,
-    pub(super) engagement: EngagementW,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ClarityW {
-    pub(super) base: f64,
-    pub(super) structure_markers: f64,
-    pub(super) structure_cap: usize,
-    pub(super) rambling: f64,
-    pub(super) long_sentence_ratio: f64,
-    pub(super) avg_sentence_over_25: f64,
-    pub(super) fragment_ratio: f64,
-    pub(super) short_answer: f64,
-    pub(super) and_rate: f64,
-    pub(super) result_present: f64,
-    pub(super) star_complete: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RelevanceW {
-    pub(super) base: f64,
-    pub(super) question_overlap: f64,
-    pub(super) agenda_overlap: f64,
-    pub(super) first_sentence_on_topic: f64,
-    pub(super) drift_ratio: f64,
-    pub(super) numbers: f64,
-    pub(super) short_answer: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ConfidenceW {
-    pub(super) base: f64,
-    pub(super) hedge_rate: f64,
-    pub(super) filler_rate: f64,
-    pub(super) apologies: f64,
-    pub(super) owned: f64,
-    pub(super) numbers: f64,
-    pub(super) short_answer: f64,
-    pub(super) question_marks_in_statements: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct LanguageW {
-    pub(super) base: f64,
-    pub(super) diversity: f64,
-    pub(super) repetition_rate: f64,
-    pub(super) long_sentence_ratio: f64,
-    pub(super) fragment_ratio: f64,
-    pub(super) shouting: f64,
-    pub(super) exclamations: f64,
-    pub(super) slang_rate: f64,
-    pub(super) short_answer: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ToneW {
-    pub(super) base: f64,
-    #[serde(rename = "match")]
-    pub(super) matched: f64,
-    pub(super) mismatch: f64,
-    pub(super) hedge_rate_when_assertive: f64,
-    pub(super) slang_rate_when_formal: f64,
-    pub(super) contraction_rate_when_formal: f64,
-    pub(super) shouting: f64,
-    pub(super) short_answer: f64,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct EngagementW {
-    pub(super) base: f64,
-    pub(super) questions_back: f64,
-    pub(super) counterpart_refs: f64,
-    pub(super) first_sentence_on_topic: f64,
-    pub(super) question_overlap: f64,
-    pub(super) words_band: f64,
-    pub(super) short_answer: f64,
-    pub(super) very_long: f64,
+struct Rubrics {
+    rubric: Vec<Rubric>,
 }
 
 // Embedded and covered by tests: a parse failure is a build defect, not a user error.
 #[allow(clippy::panic)]
-pub(super) static CONFIG: LazyLock<Config> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../../assets/eval/heuristic.toml"))
-        .unwrap_or_else(|e| panic!("assets/eval/heuristic.toml: {e}"))
+pub static WORDING: LazyLock<Wording> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../../assets/eval/judge.toml"))
+        .unwrap_or_else(|e| panic!("assets/eval/judge.toml: {e}"))
 });
-
-/// The word lists, by position in [`Matcher`]'s tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum L {
-    Structure,
-    Rambling,
-    Hedges,
-    Fillers,
-    Apologies,
-    Owned,
-    We,
-    Slang,
-    Polite,
-    Formal,
-    Warm,
-    Stiff,
-    Assertive,
-    Timid,
-    Persuasive,
-    Flat,
-    Supportive,
-    Harsh,
-    Counterpart,
-    Situation,
-    Result,
-}
-
-pub(super) const LISTS: usize = L::Result as usize + 1;
-
-pub(super) fn list(lx: &Lexicon, l: L) -> &[String] {
-    match l {
-        L::Structure => &lx.structure,
-        L::Rambling => &lx.rambling,
-        L::Hedges => &lx.hedges,
-        L::Fillers => &lx.fillers,
-        L::Apologies => &lx.apologies,
-        L::Owned => &lx.owned,
-        L::We => &lx.we,
-        L::Slang => &lx.slang,
-        L::Polite => &lx.polite,
-        L::Formal => &lx.formal_markers,
-        L::Warm => &lx.warm,
-        L::Stiff => &lx.stiff,
-        L::Assertive => &lx.assertive,
-        L::Timid => &lx.timid,
-        L::Persuasive => &lx.persuasive,
-        L::Flat => &lx.flat,
-        L::Supportive => &lx.supportive,
-        L::Harsh => &lx.harsh,
-        L::Counterpart => &lx.counterpart,
-        L::Situation => &lx.situation,
-        L::Result => &lx.result,
-    }
-}
-
-pub(super) const ALL_LISTS: [L; LISTS] = [
-    L::Structure,
-    L::Rambling,
-    L::Hedges,
-    L::Fillers,
-    L::Apologies,
-    L::Owned,
-    L::We,
-    L::Slang,
-    L::Polite,
-    L::Formal,
-    L::Warm,
-    L::Stiff,
-    L::Assertive,
-    L::Timid,
-    L::Persuasive,
-    L::Flat,
-    L::Supportive,
-    L::Harsh,
-    L::Counterpart,
-    L::Situation,
-    L::Result,
-];
-
-/// Every phrase of every list in one automaton, so an answer is scanned once, not once per
-/// phrase. Patterns are padded with spaces to match whole words in a [`text::normalized`] text.
-pub(super) struct Matcher {
-    pub(super) ac: aho_corasick::AhoCorasick,
-    /// For each pattern: the phrase, and the lists it belongs to.
-    pub(super) phrases: Vec<String>,
-    pub(super) owners: Vec<Vec<L>>,
-}
 
 #[allow(clippy::panic)]
-pub(super) static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let mut phrases: Vec<String> = Vec::new();
-    let mut owners: Vec<Vec<L>> = Vec::new();
-    for l in ALL_LISTS {
-        for p in list(&CONFIG.lexicon, l) {
-            let phrase = text::words(p).join(" ");
-            match phrases.iter().position(|x| *x == phrase) {
-                Some(i) => owners[i].push(l),
-                None => {
-                    phrases.push(phrase);
-                    owners.push(vec![l]);
-                }
-            }
-        }
-    }
-    let padded: Vec<String> = phrases.iter().map(|p| format!(" {p} ")).collect();
-    let ac = aho_corasick::AhoCorasick::new(&padded)
-        .unwrap_or_else(|e| panic!("assets/eval/heuristic.toml word lists: {e}"));
-    Matcher {
-        ac,
-        phrases,
-        owners,
-    }
+pub static WEIGHTS: LazyLock<Weights> = LazyLock::new(|| {
+    Weights::parse(include_str!("../../../assets/eval/judge_weights.toml"))
+        .unwrap_or_else(|e| panic!("assets/eval/judge_weights.toml: {e}"))
 });
 
-/// What one scan of a text found, per list.
-pub(super) struct Scan {
-    pub(super) count: [usize; LISTS],
-    pub(super) distinct: [usize; LISTS],
-    /// The earliest match of each list: (position, pattern).
-    pub(super) first: [Option<(usize, usize)>; LISTS],
+#[allow(clippy::panic)]
+pub static RUBRICS: LazyLock<Vec<Rubric>> = LazyLock::new(|| {
+    toml::from_str::<Rubrics>(include_str!("../../../assets/eval/rubrics.toml"))
+        .unwrap_or_else(|e| panic!("assets/eval/rubrics.toml: {e}"))
+        .rubric
+});
+
+/// The rubric for a session: the one naming its subtype, else its type's general one.
+pub fn rubric_for(kind: PreparationType, subtype: Option<&str>) -> Option<&'static Rubric> {
+    let sub = subtype.unwrap_or_default();
+    RUBRICS
+        .iter()
+        .find(|r| r.kind == kind && r.subtypes.iter().any(|s| s == sub))
+        .or_else(|| {
+            RUBRICS
+                .iter()
+                .find(|r| r.kind == kind && r.subtypes.is_empty())
+        })
 }
 
-pub(super) fn scan(norm: &str) -> Scan {
-    let m = &*MATCHER;
-    let mut sc = Scan {
-        count: [0; LISTS],
-        distinct: [0; LISTS],
-        first: [None; LISTS],
-    };
-    let mut seen: Vec<usize> = Vec::new();
-    for hit in m.ac.find_overlapping_iter(norm) {
-        let pattern = hit.pattern().as_usize();
-        let new_pattern = !seen.contains(&pattern);
-        if new_pattern {
-            seen.push(pattern);
-        }
-        for &l in &m.owners[pattern] {
-            let i = l as usize;
-            sc.count[i] += 1;
-            if new_pattern {
-                sc.distinct[i] += 1;
-            }
-            if sc.first[i].is_none_or(|(pos, _)| hit.start() < pos) {
-                sc.first[i] = Some((hit.start(), pattern));
-            }
-        }
-    }
-    sc
-}
-
-impl Scan {
-    pub(super) fn n(&self, l: L) -> usize {
-        self.count[l as usize]
-    }
-    pub(super) fn first(&self, l: L) -> Option<String> {
-        self.first[l as usize].map(|(_, p)| MATCHER.phrases[p].clone())
-    }
-}
-
-pub(super) fn note(key: &str) -> String {
-    CONFIG
+/// A note's wording with its slots filled.
+pub fn note(key: &str, slots: &[(&str, &str)]) -> String {
+    let mut s = WORDING
         .notes
         .get(key)
         .cloned()
-        .unwrap_or_else(|| key.replace('_', " "))
+        .unwrap_or_else(|| key.replace('_', " "));
+    for (k, v) in slots {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assets_parse_and_every_type_has_a_rubric() {
+        assert_eq!(WORDING.overall.len(), 6);
+        let _ = &*WEIGHTS;
+        for kind in PreparationType::ALL {
+            assert!(rubric_for(kind, None).is_some(), "{kind}");
+        }
+        assert_eq!(
+            rubric_for(PreparationType::Sales, Some("discovery")).map(|r| r.asking),
+            Some(true)
+        );
+        assert_eq!(
+            rubric_for(PreparationType::Interview, Some("technical")).map(|r| r.name.as_str()),
+            Some("technical interview")
+        );
+    }
+
+    #[test]
+    fn no_star_drill_outside_behavioural_interviews() {
+        for r in RUBRICS.iter() {
+            let star = r.drills.iter().any(|d| d.contains("STAR"));
+            assert_eq!(
+                star,
+                r.name == "behavioral interview",
+                "{}: {:?}",
+                r.name,
+                r.drills
+            );
+        }
+        for drills in WORDING.drills.values() {
+            assert!(drills.iter().all(|d| !d.contains("STAR")));
+        }
+    }
 }

@@ -1,10 +1,77 @@
-//! What is measured in an answer: sentences, counts per list, diversity, repetition, and the
-//! register a tone asks for.
+//! An answer's features: numbers in 0..=1, each saturating, so no single one can carry a
+//! score (a keyword listed ten times counts as much as three times; a keyword with no content
+//! around it counts for nothing, because the analysis only credits it in a sentence that says
+//! something).
 
-use std::collections::HashMap;
-
-use super::config::{L, Scan, scan};
+use super::rubric::Found;
+use crate::analysis::lexicon::L;
+use crate::analysis::{AnswerAnalysis, FigureKind, Language};
 use crate::text;
+
+macro_rules! features {
+    ($($v:ident => $n:literal,)*) => {
+        /// The features, in the order of [`NAMES`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum F { $($v,)* }
+        impl F {
+            pub const COUNT: usize = [$($n,)*].len();
+        }
+        /// The names used in judge_weights.toml.
+        pub const NAMES: [&str; F::COUNT] = [$($n,)*];
+    };
+}
+
+features! {
+    Substance => "substance",
+    Specific => "specific",
+    Generic => "generic",
+    Echo => "echo",
+    OffTopic => "off_topic",
+    OnTopic => "on_topic",
+    Evasion => "evasion",
+    Vague => "vague",
+    FigurePile => "figure_pile",
+    Uptalk => "uptalk",
+    Short => "short",
+    VeryLong => "very_long",
+    Direct => "direct",
+    Story => "story",
+    Rubric => "rubric",
+    Repeat => "repeat",
+    Signposts => "signposts",
+    Bullets => "bullets",
+    Reasoning => "reasoning",
+    RunOn => "run_on",
+    Rambling => "rambling",
+    Fragments => "fragments",
+    LongSentences => "long_sentences",
+    Hedges => "hedges",
+    Fillers => "fillers",
+    Apologies => "apologies",
+    SelfDeprecation => "self_deprecation",
+    Ownership => "ownership",
+    WeOnly => "we_only",
+    Figures => "figures",
+    Foreign => "foreign",
+    Slips => "slips",
+    Diversity => "diversity",
+    Repetition => "repetition",
+    Slang => "slang",
+    Profanity => "profanity",
+    Shouting => "shouting",
+    Exclaims => "exclaims",
+    RegisterMatch => "register_match",
+    RegisterMismatch => "register_mismatch",
+    Rude => "rude",
+    Harsh => "harsh",
+    Polite => "polite",
+    AsksRelated => "asks_related",
+    AsksGeneric => "asks_generic",
+    AsksOpen => "asks_open",
+    Counterpart => "counterpart",
+    WordsBand => "words_band",
+    Discovery => "discovery",
+}
 
 /// The register the user asked to rehearse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,230 +145,248 @@ pub fn register(tone: Option<&str>) -> Register {
     }
 }
 
-/// A sentence of an answer, with how it ended.
-pub(super) struct Sentence<'a> {
-    pub(super) text: &'a str,
-    pub(super) words: usize,
-    pub(super) question: bool,
-}
-
-pub(super) fn split_sentences(text: &str) -> Vec<Sentence<'_>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in bytes.iter().enumerate() {
-        let next_is_space = bytes.get(k + 1).is_none_or(|&(_, n)| n.is_whitespace());
-        if matches!(c, '.' | '!' | '?' | '\n') && next_is_space {
-            push_sentence(&mut out, &text[start..i], c == '?');
-            start = i + c.len_utf8();
-        }
-    }
-    push_sentence(&mut out, &text[start..], false);
-    out
-}
-
-pub(super) fn push_sentence<'a>(out: &mut Vec<Sentence<'a>>, s: &'a str, question: bool) {
-    let t = s.trim();
-    let words = t.split_whitespace().count();
-    if words > 0 {
-        out.push(Sentence {
-            text: t,
-            words,
-            question,
-        });
+/// The lists that match and miss a register: (matching lists, mismatching lists).
+pub fn register_lists(r: Register) -> (&'static [L], &'static [L]) {
+    match r {
+        Register::Formal => (&[L::Polite, L::Formal], &[L::Slang, L::Profanity]),
+        Register::Friendly => (&[L::Warm, L::Polite], &[L::Stiff, L::Harsh]),
+        Register::Assertive => (&[L::Assertive], &[L::Timid, L::Apologies]),
+        Register::Persuasive => (&[L::Persuasive], &[L::Timid, L::Flat]),
+        Register::Supportive => (&[L::Supportive, L::Warm], &[L::Harsh]),
+        Register::Neutral => (&[L::Polite], &[L::Profanity]),
     }
 }
 
-pub(super) const QUESTION_STARTS: &[&str] = &[
-    "what", "how", "why", "when", "where", "who", "which", "would", "could", "can", "do", "does",
-    "did", "is", "are", "should", "shall", "will", "have", "has", "may", "might",
-];
-
-pub(super) struct Answer<'a> {
-    pub(super) text: &'a str,
-    pub(super) all_words: Vec<String>,
-    pub(super) scan: Scan,
-    pub(super) sentences: Vec<Sentence<'a>>,
-    pub(super) words: usize,
-    pub(super) question: &'a str,
+/// What the session expects of an answer beyond its own words.
+pub struct Expect {
+    pub register: Register,
+    /// The user's job is to ask (sales discovery).
+    pub asking: bool,
 }
 
-impl<'a> Answer<'a> {
-    pub(super) fn new(text: &'a str, question: &'a str) -> Self {
-        let all_words = text::words(text);
-        let mut norm = String::with_capacity(text.len() + 2);
-        norm.push(' ');
-        for w in &all_words {
-            norm.push_str(w);
-            norm.push(' ');
-        }
-        Answer {
-            text,
-            scan: scan(&norm),
-            sentences: split_sentences(text),
-            words: all_words.len(),
-            all_words,
-            question,
-        }
-    }
-}
+pub type Features = [f64; F::COUNT];
 
-/// Counts of every lexicon list in one answer.
-pub(super) struct Counts {
-    pub(super) structure_distinct: usize,
-    pub(super) structure_first: Option<String>,
-    pub(super) rambling: usize,
-    pub(super) hedges: usize,
-    pub(super) fillers: usize,
-    pub(super) apologies: usize,
-    pub(super) owned: usize,
-    pub(super) slang: usize,
-    pub(super) polite: usize,
-    pub(super) formal: usize,
-    pub(super) warm: usize,
-    pub(super) stiff: usize,
-    pub(super) assertive: usize,
-    pub(super) timid: usize,
-    pub(super) persuasive: usize,
-    pub(super) flat: usize,
-    pub(super) supportive: usize,
-    pub(super) harsh: usize,
-    pub(super) counterpart: usize,
-    pub(super) situation: bool,
-    pub(super) result: bool,
-    pub(super) numbers: usize,
-    pub(super) contractions: usize,
-    pub(super) shouting: usize,
-    pub(super) exclamations: usize,
-    pub(super) questions_back: usize,
-    pub(super) uptalk: usize,
-    pub(super) ands: usize,
-}
-
-pub(super) fn counts(a: &Answer<'_>) -> Counts {
-    let sc = &a.scan;
-    let raw_words: Vec<&str> = a.text.split_whitespace().collect();
-    let is_caps = |w: &str| {
-        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-        letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
-    };
-    let mut shouting = 0;
-    for (i, w) in raw_words.iter().enumerate() {
-        if !is_caps(w) || *w == "I" {
-            continue;
-        }
-        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-        let neighbour = (i > 0 && is_caps(raw_words[i - 1]))
-            || raw_words.get(i + 1).is_some_and(|x| is_caps(x));
-        if letters >= 5 || neighbour {
-            shouting += 1;
-        }
-    }
-    let (mut questions_back, mut uptalk) = (0, 0);
-    for s in a.sentences.iter().filter(|s| s.question) {
-        let ws = text::words(s.text);
-        let first = ws.first().map(String::as_str).unwrap_or_default();
-        if QUESTION_STARTS.contains(&first) || ws.iter().any(|w| w == "you" || w == "your") {
-            questions_back += 1;
-        } else {
-            uptalk += 1;
-        }
-    }
-    Counts {
-        structure_distinct: sc.distinct[L::Structure as usize],
-        structure_first: sc.first(L::Structure),
-        rambling: sc.n(L::Rambling),
-        hedges: sc.n(L::Hedges),
-        fillers: sc.n(L::Fillers) + like_fillers(a.text),
-        apologies: sc.n(L::Apologies),
-        owned: sc.n(L::Owned),
-        slang: sc.n(L::Slang),
-        polite: sc.n(L::Polite),
-        formal: sc.n(L::Formal),
-        warm: sc.n(L::Warm),
-        stiff: sc.n(L::Stiff),
-        assertive: sc.n(L::Assertive),
-        timid: sc.n(L::Timid),
-        persuasive: sc.n(L::Persuasive),
-        flat: sc.n(L::Flat),
-        supportive: sc.n(L::Supportive),
-        harsh: sc.n(L::Harsh),
-        counterpart: sc.n(L::Counterpart),
-        situation: sc.n(L::Situation) > 0,
-        result: sc.n(L::Result) > 0,
-        numbers: text::count_numbers(a.text),
-        contractions: a.all_words.iter().filter(|w| w.contains('\'')).count(),
-        shouting,
-        exclamations: a.text.matches('!').count(),
-        questions_back,
-        uptalk,
-        ands: a.all_words.iter().filter(|w| *w == "and").count(),
-    }
-}
-
-/// "like" as a filler (", like,") rather than the verb.
-pub(super) fn like_fillers(raw: &str) -> usize {
-    let lower = raw.to_lowercase();
-    lower.matches(", like,").count()
-        + lower.matches(", like ").count()
-        + lower.matches("like, ").count()
-}
-
-/// Moving-average type/token ratio over a 30-word window: vocabulary variety that does not fall
-/// just because an answer is long.
-pub(super) fn diversity(words: &[String]) -> f64 {
-    const W: usize = 30;
-    if words.is_empty() {
-        return 0.0;
-    }
-    if words.len() <= W {
-        let distinct: std::collections::HashSet<&String> = words.iter().collect();
-        // Short answers are naturally varied; pull them towards the norm.
-        return 0.5 * (distinct.len() as f64 / words.len() as f64) + 0.5 * 0.78;
-    }
-    let mut total = 0.0;
-    let windows = words.len() - W + 1;
-    let mut freq: HashMap<&str, usize> = HashMap::new();
-    for w in &words[..W] {
-        *freq.entry(w).or_default() += 1;
-    }
-    total += freq.len() as f64 / W as f64;
-    for i in 1..windows {
-        let out = words[i - 1].as_str();
-        if let Some(c) = freq.get_mut(out) {
-            *c -= 1;
-            if *c == 0 {
-                freq.remove(out);
-            }
-        }
-        *freq.entry(words[i + W - 1].as_str()).or_default() += 1;
-        total += freq.len() as f64 / W as f64;
-    }
-    total / windows as f64
-}
-
-/// Content words repeated beyond twice, per 100 words; and the most repeated one.
-pub(super) fn repetition(words: &[String]) -> (f64, Option<String>) {
-    let mut freq: HashMap<&str, usize> = HashMap::new();
-    for w in words
-        .iter()
-        .filter(|w| w.len() > 3 && !text::STOP_WORDS.contains(&w.as_str()))
-    {
-        *freq.entry(w).or_default() += 1;
-    }
-    let extra: usize = freq.values().map(|&c| c.saturating_sub(2)).sum();
-    let top = freq
-        .iter()
-        .filter(|(_, c)| **c >= 4)
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(w, _)| w.to_string());
-    (per100(extra, words.len()), top)
-}
-
-pub(super) fn per100(count: usize, words: usize) -> f64 {
+fn per100(n: usize, words: usize) -> f64 {
     if words == 0 {
         0.0
     } else {
-        count as f64 * 100.0 / words as f64
+        n as f64 * 100.0 / words as f64
     }
+}
+
+fn sat(x: f64, full: f64) -> f64 {
+    (x / full).clamp(0.0, 1.0)
+}
+
+/// The index of the first sentence that carries the answer (not a greeting or an echo), and
+/// whether it answers straight away.
+pub fn direct_sentence(a: &AnswerAnalysis) -> Option<usize> {
+    let first = a.sentences.iter().position(|s| s.words >= 3)?;
+    let s = &a.sentences[first];
+    let plain = !s.echo
+        && !s.hits.any(L::Evasions)
+        && !s.hits.any(L::GenericClaims)
+        && !s.hits.any(L::Hedges)
+        && (s.informative >= 2 || s.figures > 0)
+        && (s.topic > 0.0 || s.figures > 0 || s.entities > 0)
+        && !s.span.question;
+    plain.then_some(first)
+}
+
+pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features {
+    let mut f = [0.0; F::COUNT];
+    let words = a.words;
+    let sentences = a.sentences.len().max(1) as f64;
+    let h = &a.hits;
+    let english = a.language.is_english();
+    let measured: usize = a
+        .figures
+        .iter()
+        .filter(|x| {
+            x.measure.is_some() && !matches!(x.kind, FigureKind::Date | FigureKind::Duration)
+        })
+        .count();
+    // Only sentences that say something count as specific: an echo with a number does not.
+    let entities: usize = a
+        .sentences
+        .iter()
+        .filter(|s| !s.echo && s.informative >= 2)
+        .map(|s| s.entities)
+        .sum();
+    let situation = a
+        .sentences
+        .iter()
+        .any(|s| !s.echo && s.informative >= 3 && s.hits.any(L::Situation));
+
+    f[F::Substance as usize] = 1.0 - (-(a.informative as f64) / 15.0).exp();
+    f[F::Specific as usize] = sat(
+        measured.min(3) as f64
+            + 0.5 * entities.min(4) as f64
+            + 0.5 * a.own_actions.min(3) as f64
+            + if situation { 0.7 } else { 0.0 },
+        4.0,
+    );
+    f[F::Generic as usize] = sat(
+        h.n(L::GenericClaims) as f64 + 0.5 * h.n(L::Buzzwords) as f64,
+        3.0,
+    );
+    f[F::Echo as usize] = a.echo_share;
+    f[F::OffTopic as usize] = if a.semantic {
+        sat(0.3 - a.relevance, 0.3)
+    } else if a.relevance == 0.0 && a.informative >= 6 {
+        // Shared words are too weak a sign to call an answer off topic on their own.
+        0.3
+    } else {
+        0.0
+    };
+    f[F::OnTopic as usize] = if a.semantic { a.relevance } else { 0.5 };
+    f[F::Evasion as usize] = sat(h.n(L::Evasions) as f64, 1.0);
+    f[F::Vague as usize] = sat(per100(h.n(L::Vague), words.max(20)), 6.0);
+    // Three or more figures in one sentence, with no story around them: a pile of numbers.
+    let piles = a
+        .sentences
+        .iter()
+        .filter(|s| {
+            a.figures
+                .iter()
+                .filter(|x| {
+                    s.span.start <= x.at
+                        && x.at < s.span.end
+                        && !matches!(x.kind, FigureKind::Date | FigureKind::Duration)
+                })
+                .count()
+                >= 3
+                && s.own_actions == 0
+                && !s.hits.any(L::Connectors)
+        })
+        .count();
+    f[F::FigurePile as usize] = sat(piles as f64 / sentences, 0.5);
+    f[F::Uptalk as usize] = sat(
+        a.sentences
+            .iter()
+            .filter(|s| s.span.question && crate::analysis::uptalk(s.span.of(&a.text)))
+            .count() as f64,
+        1.0,
+    );
+    f[F::Short as usize] = match words {
+        0..8 => 1.0,
+        8..15 => 0.6,
+        15..25 => 0.25,
+        _ => 0.0,
+    };
+    f[F::VeryLong as usize] = sat(words.saturating_sub(250) as f64, 250.0);
+    f[F::Direct as usize] = if direct_sentence(a).is_some() {
+        1.0
+    } else {
+        0.0
+    };
+    let result = a.result_figures() > 0;
+    f[F::Story as usize] = match (situation, a.own_actions > 0, result) {
+        (true, true, true) => 1.0,
+        (true, true, false) | (false, true, true) | (true, false, true) => 0.5,
+        _ => 0.0,
+    };
+    f[F::Rubric as usize] = found.share;
+    f[F::Repeat as usize] = if a.repeats.is_some() { 1.0 } else { 0.0 };
+
+    let with_content = |l: L| {
+        a.sentences
+            .iter()
+            .filter(|s| s.hits.any(l) && s.informative >= 3 && !s.echo)
+            .count()
+    };
+    f[F::Signposts as usize] = sat(with_content(L::Structure) as f64, 2.0);
+    f[F::Bullets as usize] = sat(
+        a.sentences
+            .iter()
+            .filter(|s| s.span.bullet && s.informative >= 2)
+            .count() as f64,
+        3.0,
+    );
+    f[F::Reasoning as usize] = sat(with_content(L::Connectors) as f64, 2.0);
+    f[F::RunOn as usize] = sat(a.run_ons as f64 / sentences, 0.5);
+    f[F::Rambling as usize] = sat(h.n(L::Rambling) as f64, 2.0);
+    let fragments = a
+        .sentences
+        .iter()
+        .filter(|s| s.words < 4 && !s.span.bullet && !s.span.question)
+        .count();
+    f[F::Fragments as usize] = if a.sentences.len() >= 3 {
+        fragments as f64 / sentences
+    } else {
+        0.0
+    };
+    let prose: Vec<usize> = a
+        .sentences
+        .iter()
+        .filter(|s| !s.span.bullet)
+        .map(|s| s.words)
+        .collect();
+    let avg = if prose.is_empty() {
+        0.0
+    } else {
+        prose.iter().sum::<usize>() as f64 / prose.len() as f64
+    };
+    f[F::LongSentences as usize] = sat(avg - 22.0, 15.0);
+
+    f[F::Hedges as usize] = sat(per100(h.n(L::Hedges), words), 4.0);
+    f[F::Fillers as usize] = sat(per100(h.n(L::Fillers), words), 3.0);
+    f[F::Apologies as usize] = sat(h.n(L::Apologies) as f64, 2.0);
+    f[F::SelfDeprecation as usize] = sat(h.n(L::SelfDeprecation) as f64, 1.0);
+    f[F::Ownership as usize] = sat(a.own_actions as f64, 2.0);
+    f[F::WeOnly as usize] = if a.we_actions >= 2 && a.own_actions == 0 {
+        1.0
+    } else {
+        0.0
+    };
+    f[F::Figures as usize] = sat(measured as f64, 2.0);
+
+    f[F::Foreign as usize] = if english { 0.0 } else { 1.0 };
+    f[F::Slips as usize] = sat(per100(a.slips, words.max(20)), 3.0);
+    f[F::Diversity as usize] = ((a.diversity - 0.65) / 0.2).clamp(0.0, 1.0);
+    f[F::Repetition as usize] = sat(a.repetition, 4.0);
+    f[F::Slang as usize] = sat(per100(h.n(L::Slang), words.max(20)), 3.0);
+    f[F::Profanity as usize] = sat(h.n(L::Profanity) as f64, 1.0);
+    f[F::Shouting as usize] = sat(a.shouting as f64, 2.0);
+    f[F::Exclaims as usize] = sat(a.exclamations.saturating_sub(1) as f64, 3.0);
+
+    let (good, bad) = register_lists(expect.register);
+    let matched: usize = good.iter().map(|&l| h.n(l)).sum();
+    let mismatched: usize = bad.iter().map(|&l| h.n(l)).sum();
+    f[F::RegisterMatch as usize] = sat(matched as f64, 3.0);
+    f[F::RegisterMismatch as usize] = sat(mismatched as f64, 3.0);
+    f[F::Rude as usize] = sat(h.n(L::Rude) as f64, 1.0);
+    f[F::Harsh as usize] = match expect.register {
+        Register::Supportive | Register::Friendly => sat(h.n(L::Harsh) as f64, 2.0),
+        _ => sat(h.n(L::Harsh) as f64, 4.0),
+    };
+    f[F::Polite as usize] = sat(h.n(L::Polite) as f64, 2.0);
+
+    let real: Vec<_> = a.asks.iter().filter(|q| !q.generic).collect();
+    f[F::AsksRelated as usize] = sat(real.iter().map(|q| q.related).sum::<f64>(), 1.5);
+    f[F::AsksGeneric as usize] = sat(a.asks.iter().filter(|q| q.generic).count() as f64, 2.0);
+    f[F::AsksOpen as usize] = sat(real.iter().filter(|q| q.open).count() as f64, 2.0);
+    f[F::Counterpart as usize] = sat(h.n(L::CounterpartRefs) as f64, 2.0);
+    f[F::WordsBand as usize] = if (35..=250).contains(&words) {
+        1.0
+    } else {
+        0.0
+    };
+    f[F::Discovery as usize] = if expect.asking {
+        sat(
+            real.iter()
+                .filter(|q| q.open)
+                .map(|q| 0.5 + 0.5 * q.related)
+                .sum::<f64>(),
+            1.5,
+        )
+    } else {
+        0.0
+    };
+    if a.language == Language::Lorem || a.language == Language::WordList {
+        f[F::Substance as usize] = 0.0;
+        f[F::Specific as usize] = 0.0;
+    }
+    let _ = text::words;
+    f
 }

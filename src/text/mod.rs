@@ -1,6 +1,8 @@
 //! Small text utilities shared by the coach and the evaluator: words, sentences, a light stemmer,
 //! phrase counting. Pure functions over `&str`; nothing here allocates more than it returns.
 
+pub mod sentences;
+
 /// Lowercased words (letters, digits, apostrophes inside a word), in order.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();

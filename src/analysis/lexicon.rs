@@ -1,0 +1,198 @@
+//! The word lists of `assets/analysis/lexicon.toml`, found in one pass over a text.
+
+use std::sync::LazyLock;
+
+use crate::text;
+
+/// One list of the lexicon. The order is the file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum L {
+    Hedges,
+    Fillers,
+    Apologies,
+    SelfDeprecation,
+    Rambling,
+    We,
+    GenericClaims,
+    Buzzwords,
+    Evasions,
+    Vague,
+    Structure,
+    Connectors,
+    Situation,
+    ResultVerbs,
+    Reflection,
+    CounterpartRefs,
+    GenericQuestions,
+    Slang,
+    Profanity,
+    Rude,
+    Polite,
+    Formal,
+    Warm,
+    Stiff,
+    Assertive,
+    Timid,
+    Persuasive,
+    Flat,
+    Supportive,
+    Harsh,
+}
+
+pub const LISTS: usize = L::Harsh as usize + 1;
+
+const ALL: [(L, &str); LISTS] = [
+    (L::Hedges, "hedges"),
+    (L::Fillers, "fillers"),
+    (L::Apologies, "apologies"),
+    (L::SelfDeprecation, "self_deprecation"),
+    (L::Rambling, "rambling"),
+    (L::We, "we"),
+    (L::GenericClaims, "generic_claims"),
+    (L::Buzzwords, "buzzwords"),
+    (L::Evasions, "evasions"),
+    (L::Vague, "vague"),
+    (L::Structure, "structure"),
+    (L::Connectors, "connectors"),
+    (L::Situation, "situation"),
+    (L::ResultVerbs, "result_verbs"),
+    (L::Reflection, "reflection"),
+    (L::CounterpartRefs, "counterpart_refs"),
+    (L::GenericQuestions, "generic_questions"),
+    (L::Slang, "slang"),
+    (L::Profanity, "profanity"),
+    (L::Rude, "rude"),
+    (L::Polite, "polite"),
+    (L::Formal, "formal_markers"),
+    (L::Warm, "warm"),
+    (L::Stiff, "stiff"),
+    (L::Assertive, "assertive"),
+    (L::Timid, "timid"),
+    (L::Persuasive, "persuasive"),
+    (L::Flat, "flat"),
+    (L::Supportive, "supportive"),
+    (L::Harsh, "harsh"),
+];
+
+/// Word sets used one word at a time (not as phrases).
+pub struct Words {
+    pub not_actions: Vec<String>,
+    pub open_question_starts: Vec<String>,
+    pub vague_nouns: Vec<String>,
+    pub lorem: Vec<String>,
+    /// Function words per language: ("en", words), ("es", words)…
+    pub stop: Vec<(&'static str, Vec<String>)>,
+}
+
+pub struct Lexicon {
+    ac: aho_corasick::AhoCorasick,
+    phrases: Vec<String>,
+    owners: Vec<Vec<L>>,
+    lists: Vec<Vec<String>>,
+    pub words: Words,
+}
+
+// Embedded and covered by tests: a parse failure is a build defect, not a user error.
+#[allow(clippy::panic)]
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let raw: toml::Table = toml::from_str(include_str!("../../assets/analysis/lexicon.toml"))
+        .unwrap_or_else(|e| panic!("assets/analysis/lexicon.toml: {e}"));
+    let get = |name: &str| -> Vec<String> {
+        raw.get(name)
+            .and_then(|v| v.as_array())
+            .unwrap_or_else(|| panic!("assets/analysis/lexicon.toml: no list `{name}`"))
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| s.to_lowercase())
+            .collect()
+    };
+    let mut phrases: Vec<String> = Vec::new();
+    let mut owners: Vec<Vec<L>> = Vec::new();
+    let mut lists = Vec::new();
+    for (l, name) in ALL {
+        let list = get(name);
+        for p in &list {
+            let phrase = text::words(p).join(" ");
+            if phrase.is_empty() {
+                continue;
+            }
+            match phrases.iter().position(|x| *x == phrase) {
+                Some(i) => owners[i].push(l),
+                None => {
+                    phrases.push(phrase);
+                    owners.push(vec![l]);
+                }
+            }
+        }
+        lists.push(list);
+    }
+    let padded: Vec<String> = phrases.iter().map(|p| format!(" {p} ")).collect();
+    let ac = aho_corasick::AhoCorasick::new(&padded)
+        .unwrap_or_else(|e| panic!("assets/analysis/lexicon.toml: {e}"));
+    let words = Words {
+        not_actions: get("not_actions"),
+        open_question_starts: get("open_question_starts"),
+        vague_nouns: get("vague_nouns"),
+        lorem: get("lorem"),
+        stop: ["en", "es", "fr", "de", "it", "pt"]
+            .into_iter()
+            .map(|code| (code, get(&format!("stop_{code}"))))
+            .collect(),
+    };
+    Lexicon {
+        ac,
+        phrases,
+        owners,
+        lists,
+        words,
+    }
+});
+
+/// Where each list matched in one text: (list, byte offset in the normalized text, phrase).
+#[derive(Debug, Default, Clone)]
+pub struct Hits {
+    pub count: [u16; LISTS],
+    pub first: [Option<u32>; LISTS],
+}
+
+impl Hits {
+    pub fn n(&self, l: L) -> usize {
+        usize::from(self.count[l as usize])
+    }
+    /// Counts one more match of list `l` that no phrase found (a pattern the code saw).
+    pub fn add(&mut self, l: L) {
+        self.count[l as usize] = self.count[l as usize].saturating_add(1);
+    }
+    pub fn any(&self, l: L) -> bool {
+        self.count[l as usize] > 0
+    }
+    /// The phrase of list `l` found first.
+    pub fn first(&self, l: L) -> Option<&'static str> {
+        self.first[l as usize].map(|p| LEXICON.phrases[p as usize].as_str())
+    }
+}
+
+impl Lexicon {
+    /// Every list's matches in a [`text::normalized`] text, in one pass.
+    pub fn scan(&self, norm: &str) -> Hits {
+        let mut hits = Hits::default();
+        let mut first_pos = [usize::MAX; LISTS];
+        for m in self.ac.find_overlapping_iter(norm) {
+            let p = m.pattern().as_usize();
+            for &l in &self.owners[p] {
+                let i = l as usize;
+                hits.count[i] = hits.count[i].saturating_add(1);
+                if m.start() < first_pos[i] {
+                    first_pos[i] = m.start();
+                    hits.first[i] = Some(p as u32);
+                }
+            }
+        }
+        hits
+    }
+
+    /// The phrases of one list, as written in the file.
+    pub fn list(&self, l: L) -> &[String] {
+        &self.lists[l as usize]
+    }
+}

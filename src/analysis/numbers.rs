@@ -1,0 +1,296 @@
+//! Figures in an answer and what they measure: "40 services", "p95 of 140 ms", "$18k MRR",
+//! "3.2 million payments". A figure attached to nothing ("improved it by 40%") measures nothing.
+
+use super::lexicon::LEXICON;
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 40%, 18 percent.
+    Rate,
+    /// $18k, €2M, 40 dollars.
+    Money,
+    /// Two weeks, 90 days, 3 months: a timeframe (a plan or a duration, not a result by itself).
+    Duration,
+    /// 2021, Q3: when something happened.
+    Date,
+    /// 140 ms, 1,200 users, 3.2 million payments.
+    Count,
+}
+
+/// One figure in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// The figure as written ("3.2 million", "$18k").
+    pub text: String,
+    pub kind: Kind,
+    /// The word it measures ("payments", "latency"), when there is one.
+    pub measure: Option<String>,
+    /// Byte offset in the text.
+    pub at: usize,
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "half",
+    "double",
+    "doubled",
+    "tripled",
+    "halved",
+    "twice",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+];
+const SCALES: &[&str] = &["hundred", "thousand", "million", "billion", "k", "m", "bn"];
+const DURATIONS: &[&str] = &[
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "quarter", "quarters", "sprint", "sprints", "weekend",
+    "weekends",
+];
+const MONEY_WORDS: &[&str] = &[
+    "dollars", "dollar", "euros", "euro", "pounds", "usd", "eur", "gbp", "mrr", "arr", "revenue",
+    "budget", "k/month", "per", "bucks",
+];
+
+/// A word of the original text with its byte range.
+struct Tok<'a> {
+    raw: &'a str,
+    at: usize,
+    /// Lowercase letters and digits only.
+    norm: String,
+    /// Ends a clause (followed by , ; : . ! ?).
+    clause_end: bool,
+}
+
+fn tokens(text: &str) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for word in text.split_whitespace() {
+        let at = text[pos..].find(word).map_or(pos, |i| pos + i);
+        pos = at + word.len();
+        // "two-week" is two words here: the figure and what it counts.
+        let mut from = 0;
+        let pieces: Vec<&str> = word.split(['-', '–']).collect();
+        for (i, raw) in pieces.iter().enumerate() {
+            let start = at + from;
+            from += raw.len()
+                + word[from + raw.len()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+            if raw.is_empty() {
+                continue;
+            }
+            let trimmed = raw.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%');
+            let clause_end = i + 1 == pieces.len()
+                && trimmed.len() < raw.len()
+                && raw[trimmed.len()..]
+                    .chars()
+                    .any(|c| matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | ')'));
+            let norm: String = raw
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '%' || *c == '$' || *c == '\'')
+                .flat_map(char::to_lowercase)
+                .collect();
+            out.push(Tok {
+                raw,
+                at: start,
+                norm,
+                clause_end,
+            });
+        }
+    }
+    out
+}
+
+fn is_figure(t: &Tok<'_>) -> bool {
+    t.norm.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&t.norm.as_str())
+}
+
+/// The figures of a text, in order.
+pub fn figures(text: &str) -> Vec<Figure> {
+    let toks = tokens(text);
+    let vague = &LEXICON.words.vague_nouns;
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let t = &toks[k];
+        if !is_figure(t) {
+            k += 1;
+            continue;
+        }
+        // "3.2 million", "two hundred": take the scale word along.
+        let mut end = k;
+        while end + 1 < toks.len()
+            && !toks[end].clause_end
+            && (SCALES.contains(&toks[end + 1].norm.as_str())
+                || (NUMBER_WORDS.contains(&toks[end].norm.as_str())
+                    && NUMBER_WORDS.contains(&toks[end + 1].norm.as_str())))
+        {
+            end += 1;
+        }
+        let last = &toks[end];
+        let written = text[t.at..last.at + last.raw.len()]
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%')
+            .to_string();
+        let lower = written.to_lowercase();
+        let digits: String = lower.chars().filter(char::is_ascii_digit).collect();
+        let next = toks
+            .get(end + 1)
+            .filter(|_| !last.clause_end)
+            .map(|t| t.norm.as_str());
+        let kind = if lower.contains('%') || next == Some("percent") || next == Some("pct") {
+            Kind::Rate
+        } else if lower.contains(['$', '€', '£']) || next.is_some_and(|n| MONEY_WORDS.contains(&n))
+        {
+            Kind::Money
+        } else if next.is_some_and(|n| DURATIONS.contains(&n)) {
+            Kind::Duration
+        } else if (digits.len() == 4
+            && lower.chars().all(|c| c.is_ascii_digit())
+            && (digits.starts_with("19") || digits.starts_with("20")))
+            || (lower.len() == 2 && lower.starts_with('q'))
+        {
+            Kind::Date
+        } else {
+            Kind::Count
+        };
+        // Ordinal-like "one" is too common to be a figure; it was never in NUMBER_WORDS.
+        let measure = if kind == Kind::Date {
+            None
+        } else {
+            measure_of(&toks, k, end, vague)
+        };
+        out.push(Figure {
+            text: written,
+            kind,
+            measure,
+            at: t.at,
+        });
+        k = end + 1;
+    }
+    out
+}
+
+/// The nearest informative word in the figure's clause: up to three words after it, then up to
+/// five before it. Pronouns and vague words ("it", "results") do not count.
+fn measure_of(toks: &[Tok<'_>], start: usize, end: usize, vague: &[String]) -> Option<String> {
+    let good = |t: &Tok<'_>| {
+        let w = t.norm.trim_matches('\'');
+        w.len() > 1
+            && !w.chars().any(|c| c.is_ascii_digit())
+            // Verbs say what changed, not what was measured ("improved it by 40%").
+            && !w.ends_with("ed")
+            && !LEXICON
+                .list(super::lexicon::L::ResultVerbs)
+                .iter()
+                .any(|v| v == w)
+            && !NUMBER_WORDS.contains(&w)
+            && !SCALES.contains(&w)
+            && !vague.iter().any(|v| v == w)
+            && !text::STOP_WORDS.contains(&w)
+            && !matches!(
+                w,
+                "by" | "of" | "from" | "to" | "percent" | "pct" | "around" | "about" | "over"
+                    | "under" | "than" | "nearly" | "almost" | "roughly" | "approx" | "per"
+            )
+    };
+    let mut k = end;
+    for _ in 0..3 {
+        if toks[k].clause_end {
+            break;
+        }
+        k += 1;
+        let Some(t) = toks.get(k) else { break };
+        if good(t) {
+            return Some(t.norm.clone());
+        }
+        if t.clause_end {
+            break;
+        }
+    }
+    let mut k = start;
+    for _ in 0..5 {
+        if k == 0 {
+            break;
+        }
+        k -= 1;
+        if toks[k].clause_end {
+            break;
+        }
+        if good(&toks[k]) {
+            return Some(toks[k].norm.clone());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<(String, Kind, Option<String>)> {
+        figures(t)
+            .into_iter()
+            .map(|f| (f.text, f.kind, f.measure))
+            .collect()
+    }
+
+    #[test]
+    fn figures_know_what_they_measure() {
+        let f = kinds("We process 3.2 million payments a day and cut p95 latency by 40%.");
+        assert_eq!(f[0].0, "3.2 million");
+        assert_eq!(f[0].2.as_deref(), Some("payments"));
+        assert_eq!(f[1].0, "p95");
+        assert_eq!(f[2].1, Kind::Rate);
+        assert_eq!(f[2].2.as_deref(), Some("latency"));
+    }
+
+    #[test]
+    fn a_figure_about_nothing_measures_nothing() {
+        let f = kinds("As a result we improved it by 40%.");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].2, None);
+    }
+
+    #[test]
+    fn timeframes_money_and_dates_are_told_apart() {
+        let f = kinds("In 2021 we proposed a two-week pilot; today $18k MRR and 3 paying clinics.");
+        let k: Vec<Kind> = f.iter().map(|f| f.1).collect();
+        assert_eq!(k, [Kind::Date, Kind::Duration, Kind::Money, Kind::Count]);
+        assert_eq!(f[1].2.as_deref(), Some("week"));
+        assert_eq!(f[3].2.as_deref(), Some("paying"));
+    }
+}
