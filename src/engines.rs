@@ -8,7 +8,7 @@
 //! Which coach answers a session: a `--coach` flag, else the coach the session was started
 //! with (`session new --coach …` pins it), else the `coach` setting.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::coach::Coach;
@@ -164,12 +164,40 @@ impl Engines {
         }
     }
 
-    /// The judge: the LLM when `judge` says so (`auto` with a provider), else the heuristic.
+    /// The judge: the LLM when `judge` says so (`auto` with a provider), else the built-in one
+    /// (by meaning when the embedding model is installed).
     pub fn judge(&self) -> Result<Box<dyn Evaluator>> {
         if !self.settings.judge_is_llm() {
-            return Ok(Box::new(HeuristicEvaluator::lexical()));
+            return Ok(Box::new(builtin_judge(&self.paths)));
         }
-        Ok(Box::new(llm_judge(&self.settings, &self.paths)?))
+        Ok(Box::new(
+            llm_judge(&self.settings, &self.paths)?.with_fallback(builtin_judge(&self.paths)),
+        ))
+    }
+
+    /// What to tell the user once when the built-in judge has no embedding model.
+    pub fn judge_hint(&self) -> Option<&'static str> {
+        (!self.settings.judge_is_llm()
+            && crate::semantic::files::installed(&self.paths.data_dir).is_none())
+        .then_some(LEXICAL_HINT)
+    }
+}
+
+/// Said once when the built-in judge works without its embedding model.
+pub const LEXICAL_HINT: &str = "judged by shared words: no sentence-embedding model is installed — `prapp model pull` (90 MB) lets the judge read answers by meaning";
+
+/// The built-in judge: by meaning when the embedding model is installed in the data dir (its
+/// vectors kept in the database), by shared words otherwise.
+pub fn builtin_judge(paths: &Paths) -> HeuristicEvaluator {
+    match crate::semantic::files::installed(&paths.data_dir) {
+        Some(model) => {
+            let cache = crate::store::EmbeddingCache::open(&paths.data_dir)
+                .map_err(|e| tracing::warn!(error = %e, "no embedding cache"))
+                .ok()
+                .map(|c| Arc::new(c) as Arc<dyn crate::semantic::VectorCache>);
+            HeuristicEvaluator::semantic(Arc::new(model), cache)
+        }
+        None => HeuristicEvaluator::lexical(),
     }
 }
 

@@ -101,6 +101,10 @@ pub struct AnswerAnalysis {
     pub entities: usize,
     /// Does it address the question: 0 (not at all) ..= 1 (squarely).
     pub relevance: f64,
+    /// How surely it is about something else, 0..=1: closer to talk about nothing in particular
+    /// (sport, cooking, clichés, another language) than to the question, or further from the
+    /// question than chance (semantic only; 0 without the model).
+    pub off_topic: f64,
     /// The closest earlier answer and how alike they are (0..=1), when they are near-copies.
     pub repeats: Option<(usize, f64)>,
     pub asks: Vec<Ask>,
@@ -439,6 +443,7 @@ fn lexical(index: usize, setting: &Setting<'_>, e: &Exchange<'_>) -> AnswerAnaly
         shouting: shouting(&text),
         exclamations: text.matches('!').count(),
         relevance,
+        off_topic: 0.0,
         repeats: None,
         asks,
         hits,
@@ -1008,8 +1013,21 @@ fn semantic(
                     .map(|v| cosine(v, q))
                     .fold(0.0, f64::max);
                 a.raw = (to_q, to_ctx, baseline, off, best_sentence);
+                tracing::debug!(
+                    answer = a.index,
+                    to_question = to_q,
+                    to_context = to_ctx,
+                    chance = baseline,
+                    to_offtopic = off,
+                    best_sentence,
+                    "semantic relevance"
+                );
                 // The whole content and its best sentence: a drifting answer can share the
                 // question's topic on average, but rarely has one sentence squarely on it.
+                let near = to_q.max(to_ctx - 0.03);
+                a.off_topic = (((off - to_q.max(to_ctx)) - 0.1) / 0.3)
+                    .max((baseline - near - 0.02) / 0.1)
+                    .clamp(0.0, 1.0);
                 0.5 * calibrate(to_q.max(to_ctx - 0.05), baseline)
                     + 0.5 * calibrate(best_sentence, baseline)
             }

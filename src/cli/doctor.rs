@@ -119,6 +119,25 @@ pub fn doctor(ctx: &Ctx, args: DoctorArgs) -> Result<i32> {
         ),
         Err(e) => add("database", Level::Fail, format!("{db}: {e}")),
     }
+    let model = crate::semantic::files::status(&ctx.paths.data_dir, false);
+    if model.installed {
+        add(
+            "judge model",
+            Level::Ok,
+            format!(
+                "{} in {} — answers judged by meaning (`prapp model status` loads it)",
+                model.name,
+                model.path.display()
+            ),
+        );
+    } else {
+        add(
+            "judge model",
+            Level::Info,
+            "not installed — the judge reads answers by shared words; `prapp model pull` (90 MB)"
+                .into(),
+        );
+    }
     let s = &ctx.settings;
     let provider = s.provider.value;
     add(

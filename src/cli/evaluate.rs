@@ -79,6 +79,14 @@ fn progress(len: usize) -> ProgressBar {
     bar
 }
 
+/// Says once, before any evaluation, that the judge works without its model.
+pub fn judge_hint(ctx: &Ctx) -> Result<()> {
+    if let Some(h) = ctx.engines.judge_hint() {
+        writeln!(output::hints(), "{} {h}", paint(output::WARN, "note:"))?;
+    }
+    Ok(())
+}
+
 /// `prapp session evaluate <id>` and `prapp session evaluation <id>`.
 pub fn one(
     practice: &Practice<'_>,
@@ -173,6 +181,44 @@ pub fn render(out: &mut impl Write, s: &Session, e: &Evaluation) -> std::io::Res
     for (i, p) in e.practice_suggestions.iter().enumerate() {
         output::bullet(out, &format!("{}.", i + 1), p, width)?;
     }
+    if !e.answers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", paint(BOLD, "Your answers, weakest first"))?;
+        for a in weakest_first(&e.answers) {
+            let mut line = format!(
+                "Q{} {} {}",
+                a.number,
+                paint(
+                    output::score_style(a.overall).bold(),
+                    format!("{:.1}", a.overall)
+                ),
+                output::truncate(&a.question.replace('\n', " "), 70)
+            );
+            if !a.flags.is_empty() {
+                line.push_str(&format!(" [{}]", a.flags.join(", ")));
+            }
+            output::bullet(out, "•", &line, width)?;
+            if !a.rubric_found.is_empty() {
+                output::paragraph(
+                    out,
+                    &format!("has: {}", a.rubric_found.join(", ")),
+                    "      ",
+                    width,
+                )?;
+            }
+            if !a.rubric_missing.is_empty() {
+                output::paragraph(
+                    out,
+                    &format!("missing: {}", a.rubric_missing.join(", ")),
+                    "      ",
+                    width,
+                )?;
+            }
+            if let Some(sg) = &a.suggestion {
+                output::paragraph(out, &format!("→ {sg}"), "      ", width)?;
+            }
+        }
+    }
     writeln!(out)?;
     writeln!(out, "{}", paint(BOLD, "Evidence from your answers"))?;
     for ev in &e.evidence {
@@ -202,6 +248,17 @@ pub fn render(out: &mut impl Write, s: &Session, e: &Evaluation) -> std::io::Res
     Ok(())
 }
 
+/// The per-answer results from the lowest overall score up (ties in the order asked).
+pub fn weakest_first(answers: &[crate::domain::AnswerResult]) -> Vec<&crate::domain::AnswerResult> {
+    let mut v: Vec<&crate::domain::AnswerResult> = answers.iter().collect();
+    v.sort_by(|a, b| {
+        a.overall
+            .total_cmp(&b.overall)
+            .then(a.number.cmp(&b.number))
+    });
+    v
+}
+
 const CSV_HEADER: &str = "path,overall_score,clarity_structure,relevance_focus,confidence_delivery,language_quality,tone_alignment,engagement,error";
 
 fn csv_row(name: &str, result: &Result<(Scores, f64), String>) -> String {
@@ -226,9 +283,17 @@ fn csv_row(name: &str, result: &Result<(Scores, f64), String>) -> String {
 pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
     let judge = ctx.engines.judge()?;
     let practice = ctx.practice()?.with_judge(judge.as_ref());
-    if args.all_completed {
-        return all_completed(&practice, &args);
-    }
+    let code = if args.all_completed {
+        all_completed(&practice, &args)?
+    } else {
+        files(&practice, &args)?
+    };
+    judge_hint(ctx)?;
+    Ok(code)
+}
+
+/// `prapp evaluate FILES…`
+fn files(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     let forced: Option<PreparationType> = super::parse_opt(args.preparation_type.as_deref())?;
     let bar = progress(args.files.len());
     let judge = practice.judge();

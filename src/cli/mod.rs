@@ -10,6 +10,7 @@ mod doctor;
 mod drill;
 mod evaluate;
 pub(crate) mod export;
+mod model;
 pub mod output;
 mod plot;
 mod profile;
@@ -137,6 +138,9 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Tokens used by LLM replies, by day and model
     Usage(doctor::UsageArgs),
+    /// The sentence-embedding model the judge reads answers with: pull, import, status, remove
+    #[command(subcommand)]
+    Model(model::ModelCmd),
     /// Show or change settings: provider, model, API key…
     #[command(subcommand)]
     Config(config::ConfigCmd),
@@ -266,6 +270,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Completions(args) => return shell::completions(args),
         Command::Man(args) => return shell::man(args),
         Command::Config(cmd) => return config::run(&paths, &flags, cmd),
+        Command::Model(cmd) => return model::run(&paths, cmd),
         other => other,
     };
     let ctx = match (Ctx::open(paths.clone(), &flags), command) {
@@ -300,7 +305,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Account(args) => profile::account(&ctx, args),
         Command::Remote(cmd) => remote::run(&ctx, cmd),
         Command::Sync(args) => remote::sync(&ctx, args),
-        Command::Completions(_) | Command::Man(_) | Command::Config(_) => Ok(0),
+        Command::Completions(_) | Command::Man(_) | Command::Config(_) | Command::Model(_) => Ok(0),
     }
 }
 

@@ -15,7 +15,6 @@ use crate::coach::builtin::BuiltinCoach;
 use crate::config::env_var;
 use crate::error::Error;
 use crate::eval::Evaluator;
-use crate::eval::heuristic::HeuristicEvaluator;
 use crate::server::{self, AppState, ServerConfig};
 
 /// The file in the data dir that keeps the generated signing secret (0600).
@@ -120,10 +119,12 @@ fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
 /// Who evaluates sessions on the server: the configured LLM judge (with the heuristic one as its
 /// fallback) when the settings say so, else the heuristic one.
 fn judge(ctx: &Ctx) -> crate::Result<Arc<dyn Evaluator>> {
+    let builtin = crate::engines::builtin_judge(&ctx.paths);
     if !ctx.settings.judge_is_llm() {
-        return Ok(Arc::new(HeuristicEvaluator::lexical()));
+        tracing::info!(semantic = builtin.is_semantic(), "judge: built-in");
+        return Ok(Arc::new(builtin));
     }
-    let judge = crate::engines::llm_judge(&ctx.settings, &ctx.paths)?;
+    let judge = crate::engines::llm_judge(&ctx.settings, &ctx.paths)?.with_fallback(builtin);
     eprintln!(
         "prapp: judge: {}/{}",
         ctx.settings.provider.value,

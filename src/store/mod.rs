@@ -7,6 +7,7 @@
 
 mod analytics;
 mod drafts;
+mod embeddings;
 mod evaluations;
 mod sessions;
 mod sync;
@@ -16,6 +17,7 @@ mod users;
 
 pub use analytics::{AnalyticsFilter, AnalyticsRepo, DrillRow, ScorePoint};
 pub use drafts::DraftRepo;
+pub use embeddings::EmbeddingCache;
 pub use evaluations::EvaluationRepo;
 pub use sessions::{IdHint, ListFilter, SessionRepo, SessionRow};
 pub use sync::SyncRepo;
@@ -92,6 +94,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_sync_history",
         include_str!("../../migrations/0007_sync_history.sql"),
+    ),
+    (
+        "0008_embeddings",
+        include_str!("../../migrations/0008_embeddings.sql"),
     ),
 ];
 

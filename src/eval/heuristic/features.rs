@@ -232,7 +232,7 @@ pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features 
     );
     f[F::Echo as usize] = a.echo_share;
     f[F::OffTopic as usize] = if a.semantic {
-        sat(0.3 - a.relevance, 0.3)
+        a.off_topic
     } else if a.relevance == 0.0 && a.informative >= 6 {
         // Shared words are too weak a sign to call an answer off topic on their own.
         0.3

@@ -235,7 +235,7 @@ pub fn observations(j: &[Judged<'_>], session: &Session<'_>) -> Vec<Observation>
                 push(
                     RelevanceFocus,
                     false,
-                    1.5 + x.f[F::Generic as usize],
+                    3.6 + x.f[F::Generic as usize],
                     i,
                     Some(p),
                     note("generic", &[]),
@@ -848,8 +848,11 @@ fn answer_result(x: &Judged<'_>, obs: &[Observation], session: &Session<'_>) -> 
                 .max_by(|p, q| p.strength.total_cmp(&q.strength))
         })
         .map(|o| {
+            // A flagged answer needs the dimension's advice, not a rubric item's.
+            let flagged = !x.flags.is_empty();
             let fix = session
                 .rubric
+                .filter(|_| !flagged)
                 .and_then(|r| {
                     r.items
                         .iter()
@@ -868,11 +871,11 @@ fn answer_result(x: &Judged<'_>, obs: &[Observation], session: &Session<'_>) -> 
         });
     AnswerResult {
         number: a.index as u32 + 1,
-        question: a.question.clone(),
+        question: crate::analysis::asking_part(&a.question).to_string(),
         answer: a.text.clone(),
         scores,
         overall: round_score(x.overall),
-        relevance: (a.relevance * 100.0).round() / 100.0,
+        relevance: round_score(x.scores[Dimension::RelevanceFocus.index()]) / 10.0,
         rubric_found: found,
         rubric_missing: missing,
         flags: x.flags.iter().map(|f| f.describe(a.language)).collect(),
