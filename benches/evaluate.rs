@@ -1,29 +1,26 @@
-//! How long the built-in evaluator takes on one 20-turn session (target: under 2 ms).
+//! How long the built-in judge takes on one 20-turn session (20 distinct questions and answers
+//! from tests/fixtures/judge/sessions.toml, 60–120 words each):
+//! - by shared words (target: under 2 ms);
+//! - by meaning, no vector stored yet (target: under 1 s; the model already loaded);
+//! - by meaning again, every vector read from the database (target: under 20 ms);
+//! - loading the model, apart (target: under 150 ms).
 //!
-//! Run with `cargo bench --bench evaluate`. Prints the median and the 95th percentile over
-//! many runs; asserts nothing.
+//! Run with `cargo bench --bench evaluate`. The semantic figures need the model: PRAPP_TEST_MODEL
+//! (a folder, .zip or .whl), else the wheel .ci/run downloads into target/model-wheel/. Prints
+//! medians; asserts nothing.
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use prapp::domain::{self, ChatMessage, PreparationType, Role};
 use prapp::eval::EvalInput;
-use prapp::eval::heuristic::evaluate;
+use prapp::eval::heuristic::{evaluate, evaluate_with};
+use prapp::semantic::{Embeddings, files};
 use uuid::Uuid;
 
-const ANSWERS: [&str; 4] = [
-    "Last year I led the migration of our billing platform to a new provider. First, I mapped every integration and agreed a cut-over plan with finance. Then I ran two dry runs. As a result we moved 40,000 accounts in one weekend with no failed invoices, and costs fell by 18 percent.",
-    "Um, I guess we kind of had a conflict about the schema, you know, and it sort of worked out in the end, sorry. We talked a lot and basically agreed on things eventually, I think maybe it was fine.",
-    "I would start by profiling the checkout path, then move the fraud check to a queue, which cut p99 by 60% in my last team. The trade-off is eventual consistency on the risk score, which we accepted because refunds were rare. What does your current stack look like?",
-    "The situation was a key customer threatening to churn after three outages in a month. My task was to keep them. I called their CTO the same day, shared a written root-cause analysis within 48 hours, and set up a weekly review. They renewed for two years and expanded by 30 percent.",
-];
-
 fn main() {
-    let mut transcript = Vec::new();
-    for i in 0..20 {
-        transcript.push(msg(Role::Ai, "Tell me about a time you handled a difficult technical problem and what you learned from it."));
-        transcript.push(msg(Role::User, ANSWERS[i % ANSWERS.len()]));
-    }
+    let transcript = transcript();
     let input = EvalInput {
         preparation_type: PreparationType::Interview,
         meeting_subtype: Some("behavioral"),
@@ -32,25 +29,87 @@ fn main() {
         role_context: None,
         transcript: &transcript,
     };
-    // Warm up (and parse the embedded word lists once, as a long-running process would).
+    let words: usize = transcript
+        .iter()
+        .map(|m| m.content.split_whitespace().count())
+        .sum();
+    println!("a 20-turn session of {words} words");
     for _ in 0..50 {
         black_box(evaluate(black_box(&input)).expect("evaluates"));
     }
-    let mut times: Vec<Duration> = (0..1000)
+    let lexical = time(1000, || {
+        black_box(evaluate(black_box(&input)).expect("evaluates"));
+    });
+    println!("by shared words:                 median {}", show(lexical));
+
+    let Some(src) = model_source() else {
+        println!("by meaning: skipped — no model (PRAPP_TEST_MODEL, or run .ci/run to fetch it)");
+        return;
+    };
+    let data = tempfile::tempdir().expect("temp dir");
+    files::import(data.path(), &src).expect("imports the model");
+    let loads = time(10, || {
+        black_box(files::load(data.path()).expect("loads").expect("installed"));
+    });
+    println!("model load:                      median {}", show(loads));
+    let model = files::load(data.path()).expect("loads").expect("installed");
+    let fresh = time(5, || {
+        let emb = Embeddings::new(&model, None);
+        black_box(evaluate_with(&input, Some(&emb)).expect("evaluates"));
+    });
+    println!("by meaning, nothing stored:      median {}", show(fresh));
+    let cache = prapp::store::EmbeddingCache::open(data.path()).expect("cache");
+    evaluate_with(&input, Some(&Embeddings::new(&model, Some(&cache)))).expect("evaluates");
+    let stored = time(50, || {
+        let emb = Embeddings::new(&model, Some(&cache));
+        black_box(evaluate_with(&input, Some(&emb)).expect("evaluates"));
+    });
+    println!("by meaning, every vector stored: median {}", show(stored));
+}
+
+fn time(n: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..n)
         .map(|_| {
             let start = Instant::now();
-            black_box(evaluate(black_box(&input)).expect("evaluates"));
+            f();
             start.elapsed()
         })
         .collect();
     times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!(
-        "evaluate one 20-turn session: median {:.3} ms, p95 {:.3} ms, min {:.3} ms",
-        ms(times[500]),
-        ms(times[950]),
-        ms(times[0])
-    );
+    times[n / 2]
+}
+
+fn show(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+fn model_source() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("PRAPP_TEST_MODEL").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/model-wheel");
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl" || e == "zip"))
+}
+
+/// The first 20 turns of the labelled sessions: realistic, and all different.
+fn transcript() -> Vec<ChatMessage> {
+    let text = include_str!("../tests/fixtures/judge/sessions.toml");
+    let v: toml::Table = toml::from_str(text).expect("fixtures parse");
+    let mut out = Vec::new();
+    for s in v["sessions"].as_array().expect("sessions") {
+        for t in s["turns"].as_array().expect("turns") {
+            if out.len() == 40 {
+                return out;
+            }
+            out.push(msg(Role::Ai, t["question"].as_str().unwrap_or_default()));
+            out.push(msg(Role::User, t["answer"].as_str().unwrap_or_default()));
+        }
+    }
+    out
 }
 
 fn msg(role: Role, content: &str) -> ChatMessage {

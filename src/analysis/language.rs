@@ -44,12 +44,8 @@ pub fn detect(words: &[String], clauses: usize) -> Language {
         return Language::Unknown;
     }
     let lx = &LEXICON.words;
-    let share = |list: &[String]| {
-        words
-            .iter()
-            .filter(|w| list.iter().any(|s| s == *w))
-            .count() as f64
-            / n as f64
+    let share = |list: &std::collections::HashSet<String>| {
+        words.iter().filter(|w| list.contains(w.as_str())).count() as f64 / n as f64
     };
     if share(&lx.lorem) >= 0.25 {
         return Language::Lorem;

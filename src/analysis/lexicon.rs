@@ -1,5 +1,6 @@
 //! The word lists of `assets/analysis/lexicon.toml`, found in one pass over a text.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use crate::text;
@@ -76,12 +77,15 @@ const ALL: [(L, &str); LISTS] = [
 
 /// Word sets used one word at a time (not as phrases).
 pub struct Words {
-    pub not_actions: Vec<String>,
+    pub not_actions: HashSet<String>,
     pub open_question_starts: Vec<String>,
-    pub vague_nouns: Vec<String>,
-    pub lorem: Vec<String>,
+    pub vague_nouns: HashSet<String>,
+    pub result_verbs: HashSet<String>,
+    pub lorem: HashSet<String>,
     /// Function words per language: ("en", words), ("es", words)…
-    pub stop: Vec<(&'static str, Vec<String>)>,
+    pub stop: Vec<(&'static str, HashSet<String>)>,
+    /// Every language's function words and the topic stop words: not content.
+    pub all_stop: HashSet<String>,
 }
 
 pub struct Lexicon {
@@ -129,15 +133,23 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let padded: Vec<String> = phrases.iter().map(|p| format!(" {p} ")).collect();
     let ac = aho_corasick::AhoCorasick::new(&padded)
         .unwrap_or_else(|e| panic!("assets/analysis/lexicon.toml: {e}"));
+    let set = |name: &str| -> HashSet<String> { get(name).into_iter().collect() };
+    let stop: Vec<(&'static str, HashSet<String>)> = ["en", "es", "fr", "de", "it", "pt"]
+        .into_iter()
+        .map(|code| (code, set(&format!("stop_{code}"))))
+        .collect();
+    let mut all_stop: HashSet<String> = text::STOP_WORDS.iter().map(|w| w.to_string()).collect();
+    for (_, l) in &stop {
+        all_stop.extend(l.iter().cloned());
+    }
     let words = Words {
-        not_actions: get("not_actions"),
+        not_actions: set("not_actions"),
         open_question_starts: get("open_question_starts"),
-        vague_nouns: get("vague_nouns"),
-        lorem: get("lorem"),
-        stop: ["en", "es", "fr", "de", "it", "pt"]
-            .into_iter()
-            .map(|code| (code, get(&format!("stop_{code}"))))
-            .collect(),
+        vague_nouns: set("vague_nouns"),
+        result_verbs: set("result_verbs"),
+        lorem: set("lorem"),
+        stop,
+        all_stop,
     };
     Lexicon {
         ac,

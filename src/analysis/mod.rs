@@ -242,13 +242,7 @@ static STOCK_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 });
 
 fn is_stop(w: &str) -> bool {
-    w.len() <= 2
-        || text::STOP_WORDS.contains(&w)
-        || LEXICON
-            .words
-            .stop
-            .iter()
-            .any(|(_, l)| l.iter().any(|s| s == w))
+    w.len() <= 2 || LEXICON.words.all_stop.contains(w)
 }
 
 /// A split transcript: each user answer with the counterpart message before it.
@@ -257,6 +251,21 @@ pub struct Exchange<'a> {
     pub answer: &'a str,
     /// Everything the counterpart said up to and including `question`.
     pub conversation: Vec<&'a str>,
+}
+
+/// The stems of what the counterpart said before each answer, built once per transcript.
+fn conversation_stems(ex: &[Exchange<'_>], setting: &Setting<'_>) -> Vec<BTreeSet<String>> {
+    let mut acc: BTreeSet<String> = text::content_stems(setting.agenda.unwrap_or_default());
+    let mut seen = 0;
+    ex.iter()
+        .map(|e| {
+            for c in &e.conversation[seen..] {
+                acc.extend(text::content_stems(c));
+            }
+            seen = e.conversation.len();
+            acc.clone()
+        })
+        .collect()
 }
 
 pub fn exchanges(transcript: &[ChatMessage]) -> Vec<Exchange<'_>> {
@@ -298,10 +307,12 @@ pub fn analyze(
     embeddings: Option<&Embeddings<'_>>,
 ) -> Vec<AnswerAnalysis> {
     let ex = exchanges(transcript);
+    let said = conversation_stems(&ex, setting);
     let mut out: Vec<AnswerAnalysis> = ex
         .iter()
+        .zip(&said)
         .enumerate()
-        .map(|(i, e)| lexical(i, setting, e))
+        .map(|(i, (e, said))| lexical(i, e, said))
         .collect();
     link_repeats(&mut out);
     if let Some(emb) = embeddings
@@ -314,19 +325,17 @@ pub fn analyze(
 
 /// Analyses one answer to one question, lexically (the coach's fast path before it has a model).
 pub fn analyze_one(setting: &Setting<'_>, e: &Exchange<'_>, index: usize) -> AnswerAnalysis {
-    lexical(index, setting, e)
+    let said = conversation_stems(std::slice::from_ref(e), setting);
+    lexical(index, e, &said[0])
 }
 
-fn lexical(index: usize, setting: &Setting<'_>, e: &Exchange<'_>) -> AnswerAnalysis {
+/// One answer by its words. `said` is the stems of the agenda and of all the counterpart said.
+fn lexical(index: usize, e: &Exchange<'_>, said: &BTreeSet<String>) -> AnswerAnalysis {
     let text = e.answer.to_string();
     let spans = text::sentences::split(&text);
     let all_words = text::words(&text);
     let q_stems = text::content_stems(e.question);
-    let mut topic_stems: BTreeSet<String> = q_stems.clone();
-    topic_stems.extend(text::content_stems(setting.agenda.unwrap_or_default()));
-    for c in &e.conversation {
-        topic_stems.extend(text::content_stems(c));
-    }
+    let topic_stems = said;
     let q_caps: HashSet<String> = capitalised(e.question).into_iter().collect();
 
     let mut informative_all: HashSet<String> = HashSet::new();
@@ -413,13 +422,7 @@ fn lexical(index: usize, setting: &Setting<'_>, e: &Exchange<'_>) -> AnswerAnaly
         .filter(|c| !c.trim().is_empty())
         .count();
     let language = language::detect(&all_words, clauses);
-    let conversation_stems: BTreeSet<String> = e
-        .conversation
-        .iter()
-        .flat_map(|c| text::content_stems(c))
-        .chain(text::content_stems(setting.agenda.unwrap_or_default()))
-        .collect();
-    let asks = asks(&text, &sentences, &conversation_stems);
+    let asks = asks(&text, &sentences, said);
     let words = all_words.len();
     let relevance = lexical_relevance(&sentences, words);
     AnswerAnalysis {
@@ -511,7 +514,7 @@ fn own_actions(words: &[String]) -> (usize, usize) {
         let Some(verb) = words.get(verb_at) else {
             continue;
         };
-        if not.iter().any(|n| n == verb) || is_stop(verb) && verb.len() <= 3 {
+        if not.contains(verb.as_str()) || is_stop(verb) && verb.len() <= 3 {
             continue;
         }
         let rest: Vec<&String> = words[verb_at + 1..].iter().take(4).collect();
@@ -554,7 +557,7 @@ fn we_actions(words: &[String]) -> usize {
     let not = &LEXICON.words.not_actions;
     words
         .windows(2)
-        .filter(|w| w[0] == "we" && !not.iter().any(|n| *n == w[1]) && !is_stop(&w[1]))
+        .filter(|w| w[0] == "we" && !not.contains(w[1].as_str()) && !is_stop(&w[1]))
         .count()
 }
 
@@ -852,11 +855,6 @@ fn shouting(text: &str) -> usize {
     let common = |w: &str| {
         let l = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
         is_stop(&l)
-            || LEXICON
-                .words
-                .stop
-                .iter()
-                .any(|(c, ws)| *c == "en" && ws.contains(&l))
             || matches!(
                 l.as_str(),
                 "never"
@@ -1098,7 +1096,7 @@ mod tests {
             answer,
             conversation: vec![question],
         };
-        lexical(0, &setting, &e)
+        analyze_one(&setting, &e, 0)
     }
 
     #[test]

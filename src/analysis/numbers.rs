@@ -206,20 +206,22 @@ pub fn figures(text: &str) -> Vec<Figure> {
 
 /// The nearest informative word in the figure's clause: up to three words after it, then up to
 /// five before it. Pronouns and vague words ("it", "results") do not count.
-fn measure_of(toks: &[Tok<'_>], start: usize, end: usize, vague: &[String]) -> Option<String> {
+fn measure_of(
+    toks: &[Tok<'_>],
+    start: usize,
+    end: usize,
+    vague: &std::collections::HashSet<String>,
+) -> Option<String> {
     let good = |t: &Tok<'_>| {
         let w = t.norm.trim_matches('\'');
         w.len() > 1
             && !w.chars().any(|c| c.is_ascii_digit())
             // Verbs say what changed, not what was measured ("improved it by 40%").
             && !w.ends_with("ed")
-            && !LEXICON
-                .list(super::lexicon::L::ResultVerbs)
-                .iter()
-                .any(|v| v == w)
+            && !LEXICON.words.result_verbs.contains(w)
             && !NUMBER_WORDS.contains(&w)
             && !SCALES.contains(&w)
-            && !vague.iter().any(|v| v == w)
+            && !vague.contains(w)
             && !text::STOP_WORDS.contains(&w)
             && !matches!(
                 w,
