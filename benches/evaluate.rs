@@ -41,6 +41,20 @@ fn main() {
         black_box(evaluate(black_box(&input)).expect("evaluates"));
     });
     println!("by shared words:                 median {}", show(lexical));
+    let setting = prapp::analysis::Setting {
+        kind: input.preparation_type,
+        subtype: input.meeting_subtype,
+        agenda: input.agenda,
+        role_context: input.role_context,
+    };
+    let analysis = time(1000, || {
+        black_box(prapp::analysis::analyze(
+            &setting,
+            black_box(&transcript),
+            None,
+        ));
+    });
+    println!("  of which reading the answers:  median {}", show(analysis));
 
     let Some(src) = model_source() else {
         println!("by meaning: skipped — no model (PRAPP_TEST_MODEL, or run .ci/run to fetch it)");

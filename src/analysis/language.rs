@@ -1,7 +1,7 @@
 //! Is the answer English prose? Another language, lorem ipsum and bare lists of words are told
 //! apart by the share of each language's commonest function words.
 
-use super::lexicon::LEXICON;
+use super::lexicon::{LEXICON, LOREM_BIT};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
@@ -38,22 +38,28 @@ impl Language {
 
 /// The language of `words` (lowercased, as [`crate::text::words`] gives them). `clauses` is the
 /// number of clauses (pieces between punctuation), to tell a list of words from prose.
-pub fn detect(words: &[String], clauses: usize) -> Language {
+pub fn detect(words: &[crate::text::Word], clauses: usize) -> Language {
     let n = words.len();
     if n < 4 {
         return Language::Unknown;
     }
     let lx = &LEXICON.words;
-    let share = |list: &std::collections::HashSet<String>| {
-        words.iter().filter(|w| list.contains(w.as_str())).count() as f64 / n as f64
-    };
-    if share(&lx.lorem) >= 0.25 {
+    let (mut in_list, mut lorem) = ([0usize; 8], 0);
+    for w in words {
+        if let Some(&bits) = lx.lists_of.get(w.as_str()) {
+            for (i, n) in in_list.iter_mut().enumerate() {
+                *n += usize::from(bits & (1 << i) != 0);
+            }
+            lorem += usize::from(bits & LOREM_BIT != 0);
+        }
+    }
+    if lorem as f64 / n as f64 >= 0.25 {
         return Language::Lorem;
     }
     let mut best = ("en", 0.0);
     let mut en = 0.0;
-    for (code, list) in &lx.stop {
-        let s = share(list);
+    for (i, (code, _)) in lx.stop.iter().enumerate() {
+        let s = in_list[i] as f64 / n as f64;
         if *code == "en" {
             en = s;
         }

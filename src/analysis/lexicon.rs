@@ -1,6 +1,6 @@
 //! The word lists of `assets/analysis/lexicon.toml`, found in one pass over a text.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
 use crate::text;
@@ -77,16 +77,22 @@ const ALL: [(L, &str); LISTS] = [
 
 /// Word sets used one word at a time (not as phrases).
 pub struct Words {
-    pub not_actions: HashSet<String>,
+    pub not_actions: FxHashSet<String>,
     pub open_question_starts: Vec<String>,
-    pub vague_nouns: HashSet<String>,
-    pub result_verbs: HashSet<String>,
-    pub lorem: HashSet<String>,
+    pub vague_nouns: FxHashSet<String>,
+    pub result_verbs: FxHashSet<String>,
+    pub lorem: FxHashSet<String>,
     /// Function words per language: ("en", words), ("es", words)…
-    pub stop: Vec<(&'static str, HashSet<String>)>,
+    pub stop: Vec<(&'static str, FxHashSet<String>)>,
     /// Every language's function words and the topic stop words: not content.
-    pub all_stop: HashSet<String>,
+    pub all_stop: FxHashSet<String>,
+    /// For each word of `stop` or `lorem`, which lists hold it: bit i for `stop[i]`, and
+    /// [`LOREM_BIT`] for lorem ipsum. One lookup per word instead of one per list.
+    pub lists_of: rustc_hash::FxHashMap<String, u8>,
 }
+
+/// The bit of [`Words::lists_of`] that says "a lorem ipsum word".
+pub const LOREM_BIT: u8 = 1 << 7;
 
 pub struct Lexicon {
     ac: aho_corasick::AhoCorasick,
@@ -131,25 +137,39 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         lists.push(list);
     }
     let padded: Vec<String> = phrases.iter().map(|p| format!(" {p} ")).collect();
-    let ac = aho_corasick::AhoCorasick::new(&padded)
+    // A DFA: more memory (a few MB at most for these lists) for the fastest scan of every sentence.
+    let ac = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&padded)
         .unwrap_or_else(|e| panic!("assets/analysis/lexicon.toml: {e}"));
-    let set = |name: &str| -> HashSet<String> { get(name).into_iter().collect() };
-    let stop: Vec<(&'static str, HashSet<String>)> = ["en", "es", "fr", "de", "it", "pt"]
+    let set = |name: &str| -> FxHashSet<String> { get(name).into_iter().collect() };
+    let stop: Vec<(&'static str, FxHashSet<String>)> = ["en", "es", "fr", "de", "it", "pt"]
         .into_iter()
         .map(|code| (code, set(&format!("stop_{code}"))))
         .collect();
-    let mut all_stop: HashSet<String> = text::STOP_WORDS.iter().map(|w| w.to_string()).collect();
+    let mut all_stop: FxHashSet<String> = text::STOP_WORDS.iter().map(|w| w.to_string()).collect();
     for (_, l) in &stop {
         all_stop.extend(l.iter().cloned());
+    }
+    let mut lists_of: rustc_hash::FxHashMap<String, u8> = rustc_hash::FxHashMap::default();
+    for (i, (_, l)) in stop.iter().enumerate() {
+        for w in l {
+            *lists_of.entry(w.clone()).or_default() |= 1 << i;
+        }
+    }
+    let lorem = set("lorem");
+    for w in &lorem {
+        *lists_of.entry(w.clone()).or_default() |= LOREM_BIT;
     }
     let words = Words {
         not_actions: set("not_actions"),
         open_question_starts: get("open_question_starts"),
         vague_nouns: set("vague_nouns"),
         result_verbs: set("result_verbs"),
-        lorem: set("lorem"),
+        lorem,
         stop,
         all_stop,
+        lists_of,
     };
     Lexicon {
         ac,
@@ -177,6 +197,13 @@ impl Hits {
     }
     pub fn any(&self, l: L) -> bool {
         self.count[l as usize] > 0
+    }
+    /// Adds the matches of a later piece of the same text.
+    pub fn merge(&mut self, later: &Hits) {
+        for i in 0..LISTS {
+            self.count[i] = self.count[i].saturating_add(later.count[i]);
+            self.first[i] = self.first[i].or(later.first[i]);
+        }
     }
     /// The phrase of list `l` found first.
     pub fn first(&self, l: L) -> Option<&'static str> {

@@ -11,7 +11,7 @@ pub mod language;
 pub mod lexicon;
 pub mod numbers;
 
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
 use crate::domain::{ChatMessage, PreparationType, Role};
@@ -88,6 +88,8 @@ pub struct AnswerAnalysis {
     pub text: String,
     pub words: usize,
     pub sentences: Vec<Sentence>,
+    /// The answer's three-word sequences, hashed, until repeats across answers are linked.
+    trigrams: Vec<u64>,
     pub hits: Hits,
     pub language: Language,
     /// Distinct informative words over the whole answer.
@@ -168,8 +170,8 @@ static OFFTOPIC: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 /// Words that every phrase of the stock lists is made of: they are not news in an answer.
-static STOCK_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut set = HashSet::new();
+static STOCK_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+    let mut set = FxHashSet::default();
     for l in [
         L::GenericClaims,
         L::Buzzwords,
@@ -253,19 +255,35 @@ pub struct Exchange<'a> {
     pub conversation: Vec<&'a str>,
 }
 
-/// The stems of what the counterpart said before each answer, built once per transcript.
-fn conversation_stems(ex: &[Exchange<'_>], setting: &Setting<'_>) -> Vec<BTreeSet<String>> {
-    let mut acc: BTreeSet<String> = text::content_stems(setting.agenda.unwrap_or_default());
-    let mut seen = 0;
-    ex.iter()
-        .map(|e| {
-            for c in &e.conversation[seen..] {
-                acc.extend(text::content_stems(c));
+/// The stems of the agenda and of what the counterpart said, each with the first answer it
+/// comes before: stem `st` was said before answer `i` when `first[st] <= i`. Built once per
+/// transcript, so each answer does not rebuild (or copy) a growing set.
+struct Said {
+    first: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Said {
+    fn new(ex: &[Exchange<'_>], setting: &Setting<'_>) -> Said {
+        let mut first = rustc_hash::FxHashMap::default();
+        for st in text::content_stem_list(setting.agenda.unwrap_or_default()) {
+            first.insert(st, 0);
+        }
+        let mut seen = 0;
+        for (i, e) in ex.iter().enumerate() {
+            for c in &e.conversation[seen.min(e.conversation.len())..] {
+                for st in text::content_stem_list(c) {
+                    first.entry(st).or_insert(i);
+                }
             }
             seen = e.conversation.len();
-            acc.clone()
-        })
-        .collect()
+        }
+        Said { first }
+    }
+
+    /// Whether `stem` was said before answer `i`.
+    fn before(&self, stem: &str, i: usize) -> bool {
+        self.first.get(stem).is_some_and(|&at| at <= i)
+    }
 }
 
 pub fn exchanges(transcript: &[ChatMessage]) -> Vec<Exchange<'_>> {
@@ -307,12 +325,11 @@ pub fn analyze(
     embeddings: Option<&Embeddings<'_>>,
 ) -> Vec<AnswerAnalysis> {
     let ex = exchanges(transcript);
-    let said = conversation_stems(&ex, setting);
+    let said = Said::new(&ex, setting);
     let mut out: Vec<AnswerAnalysis> = ex
         .iter()
-        .zip(&said)
         .enumerate()
-        .map(|(i, (e, said))| lexical(i, e, said))
+        .map(|(i, e)| lexical(i, e, &said))
         .collect();
     link_repeats(&mut out);
     if let Some(emb) = embeddings
@@ -325,26 +342,31 @@ pub fn analyze(
 
 /// Analyses one answer to one question, lexically (the coach's fast path before it has a model).
 pub fn analyze_one(setting: &Setting<'_>, e: &Exchange<'_>, index: usize) -> AnswerAnalysis {
-    let said = conversation_stems(std::slice::from_ref(e), setting);
-    lexical(index, e, &said[0])
+    let said = Said::new(std::slice::from_ref(e), setting);
+    AnswerAnalysis {
+        index,
+        ..lexical(0, e, &said)
+    }
 }
 
 /// One answer by its words. `said` is the stems of the agenda and of all the counterpart said.
-fn lexical(index: usize, e: &Exchange<'_>, said: &BTreeSet<String>) -> AnswerAnalysis {
+fn lexical(index: usize, e: &Exchange<'_>, said: &Said) -> AnswerAnalysis {
     let text = e.answer.to_string();
     let spans = text::sentences::split(&text);
-    let all_words = text::words(&text);
-    let q_stems = text::content_stems(e.question);
-    let topic_stems = said;
-    let q_caps: HashSet<String> = capitalised(e.question).into_iter().collect();
+    let (all_words, word_at) = text::words_at(&text);
+    let q_stems: FxHashSet<String> = text::content_stem_list(e.question).into_iter().collect();
+    let q_caps: FxHashSet<String> = capitalised(e.question).into_iter().collect();
 
-    let mut informative_all: HashSet<String> = HashSet::new();
+    let figures = numbers::figures(&text);
+    let mut informative_all: FxHashSet<&str> = FxHashSet::default();
     let mut sentences = Vec::with_capacity(spans.len());
     let mut echo_words = 0;
     for span in &spans {
         let s = span.of(&text);
-        let words = text::words(s);
-        let norm = text::normalized(s);
+        let from = word_at.partition_point(|&at| at < span.start);
+        let to = word_at.partition_point(|&at| at < span.end);
+        let words = &all_words[from..to];
+        let norm = text::normalized_words(words);
         let mut hits = LEXICON.scan(&norm);
         // "Seriously?" on its own: the punctuation is the rudeness, so no phrase list sees it.
         if span.question
@@ -355,45 +377,43 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &BTreeSet<String>) -> AnswerAna
         {
             hits.add(L::Rude);
         }
-        let stems: Vec<String> = words
+        let stems: Vec<&str> = words
             .iter()
             .filter(|w| !is_stop(w))
-            .map(|w| text::stem(w))
+            .map(|w| text::stem_ref(w))
             .collect();
-        let (actions, empty) = own_actions(&words);
-        let empty_words: HashSet<String> = empty_action_words(&words);
-        let informative: HashSet<String> = stems
+        let (actions, empty) = own_actions(words);
+        let empty_words = empty_action_words(words);
+        let informative: FxHashSet<&str> = stems
             .iter()
+            .copied()
             .filter(|st| !q_stems.contains(*st) && !STOCK_WORDS.contains(*st))
-            .filter(|st| !empty_words.contains(*st))
-            .cloned()
+            .filter(|st| !empty_words.contains(st))
             .collect();
         let overlap = if stems.is_empty() {
             0.0
         } else {
-            stems.iter().filter(|st| q_stems.contains(*st)).count() as f64 / stems.len() as f64
+            stems.iter().filter(|st| q_stems.contains(**st)).count() as f64 / stems.len() as f64
         };
         // An echo gives the question back: mostly its words, little of its own.
         let echo = !span.question && overlap >= 0.5 && informative.len() <= 2 && words.len() >= 3;
         if echo {
             echo_words += words.len();
         }
-        let on_topic = stems.iter().filter(|st| topic_stems.contains(*st)).count();
+        let on_topic = stems.iter().filter(|st| said.before(st, index)).count();
         let topic = if stems.is_empty() {
             0.0
         } else {
             (on_topic as f64 / stems.len().min(6) as f64).min(1.0)
         };
-        let figures = numbers::figures(s)
+        let figures = figures
             .iter()
+            .filter(|f| (span.start..span.end).contains(&f.at))
             .filter(|f| f.measure.is_some() && f.kind != FigureKind::Date)
             .count();
-        let entities = capitalised(s)
-            .into_iter()
-            .filter(|c| !q_caps.contains(c))
-            .count();
+        let entities = capitalised_in(s).filter(|c| !q_caps.contains(*c)).count();
         if !echo {
-            informative_all.extend(informative.iter().cloned());
+            informative_all.extend(informative.iter().copied());
         }
         sentences.push(Sentence {
             span: *span,
@@ -409,20 +429,17 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &BTreeSet<String>) -> AnswerAna
             vector: None,
         });
     }
-    let norm = text::normalized(&text);
-    let mut hits = LEXICON.scan(&norm);
+    // The answer's matches are its sentences' (a phrase never spans two sentences).
+    let mut hits = lexicon::Hits::default();
     for s in &sentences {
-        if s.hits.n(L::Rude) > 0 && hits.n(L::Rude) == 0 {
-            hits.add(L::Rude);
-        }
+        hits.merge(&s.hits);
     }
-    let figures = numbers::figures(&text);
     let clauses = text
         .split([',', '.', ';', '!', '?', '\n', ':'])
         .filter(|c| !c.trim().is_empty())
         .count();
     let language = language::detect(&all_words, clauses);
-    let asks = asks(&text, &sentences, said);
+    let asks = asks(&text, &sentences, |st| said.before(st, index));
     let words = all_words.len();
     let relevance = lexical_relevance(&sentences, words);
     AnswerAnalysis {
@@ -442,12 +459,13 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &BTreeSet<String>) -> AnswerAna
         run_ons: run_ons(&text, &sentences),
         diversity: diversity(&all_words),
         repetition: repetition(&all_words),
-        slips: slips(&text, &all_words),
+        slips: slips(&text, &spans, &all_words),
         shouting: shouting(&text),
         exclamations: text.matches('!').count(),
         relevance,
         off_topic: 0.0,
         repeats: None,
+        trigrams: trigrams(&all_words),
         asks,
         hits,
         language,
@@ -477,31 +495,43 @@ fn lexical_relevance(sentences: &[Sentence], words: usize) -> f64 {
 /// Capitalised words that are names: not the first word of a sentence, not "I", or acronyms
 /// and words with digits anywhere ("SOC", "p95", "PostgreSQL").
 fn capitalised(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for span in text::sentences::split(text) {
-        let s = span.of(text);
-        for (k, raw) in s.split_whitespace().enumerate() {
-            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            if w.len() < 2 || w == "I" || w.starts_with("I'") {
-                continue;
-            }
-            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-            let acronym = letters.len() >= 2 && upper == letters.len() && letters.len() <= 6;
-            let mixed = upper >= 2 && upper < letters.len();
-            let digits = w.chars().any(|c| c.is_ascii_digit()) && !letters.is_empty();
-            let name = k > 0 && letters.first().is_some_and(|c| c.is_uppercase());
-            if acronym || mixed || digits || name {
-                out.push(w.to_string());
+    text::sentences::split(text)
+        .iter()
+        .flat_map(|span| capitalised_in(span.of(text)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`capitalised`] within one sentence.
+fn capitalised_in(s: &str) -> impl Iterator<Item = &str> {
+    s.split_whitespace().enumerate().filter_map(|(k, raw)| {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.len() < 2 || w == "I" || w.starts_with("I'") {
+            return None;
+        }
+        let (mut letters, mut upper, mut digits) = (0, 0, false);
+        let mut first_upper = None;
+        for c in w.chars() {
+            if c.is_alphabetic() {
+                letters += 1;
+                let up = c.is_uppercase();
+                upper += usize::from(up);
+                first_upper.get_or_insert(up);
+            } else if c.is_ascii_digit() {
+                digits = true;
             }
         }
-    }
-    out
+        let acronym = letters >= 2 && upper == letters && letters <= 6;
+        let mixed = upper >= 2 && upper < letters;
+        let digits = digits && letters > 0;
+        let name = k > 0 && first_upper == Some(true);
+        (acronym || mixed || digits || name).then_some(w)
+    })
 }
 
 /// "I" followed by an action: (actions with something after them, actions whose object is
 /// only a pronoun). "I'd"/"I'll" + verb count too: a decision stated in the first person.
-fn own_actions(words: &[String]) -> (usize, usize) {
+fn own_actions(words: &[text::Word]) -> (usize, usize) {
     let not = &LEXICON.words.not_actions;
     let mut actions = 0;
     let mut empty = 0;
@@ -517,7 +547,7 @@ fn own_actions(words: &[String]) -> (usize, usize) {
         if not.contains(verb.as_str()) || is_stop(verb) && verb.len() <= 3 {
             continue;
         }
-        let rest: Vec<&String> = words[verb_at + 1..].iter().take(4).collect();
+        let rest: Vec<&text::Word> = words[verb_at + 1..].iter().take(4).collect();
         let pronoun_only = match rest.first() {
             None => true,
             Some(o) => {
@@ -537,8 +567,8 @@ fn own_actions(words: &[String]) -> (usize, usize) {
 }
 
 /// The verbs of empty actions ("led" in "I led it"): they carry no information there.
-fn empty_action_words(words: &[String]) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn empty_action_words(words: &[text::Word]) -> Vec<&str> {
+    let mut out = Vec::new();
     for (k, w) in words.iter().enumerate() {
         if matches!(w.as_str(), "it" | "that" | "this" | "them")
             && k >= 2
@@ -547,13 +577,13 @@ fn empty_action_words(words: &[String]) -> HashSet<String> {
                 .get(k + 1)
                 .is_none_or(|n| matches!(n.as_str(), "and" | "then" | "so" | "by"))
         {
-            out.insert(text::stem(&words[k - 1]));
+            out.push(text::stem_ref(&words[k - 1]));
         }
     }
     out
 }
 
-fn we_actions(words: &[String]) -> usize {
+fn we_actions(words: &[text::Word]) -> usize {
     let not = &LEXICON.words.not_actions;
     words
         .windows(2)
@@ -561,8 +591,15 @@ fn we_actions(words: &[String]) -> usize {
         .count()
 }
 
-fn asks(text: &str, sentences: &[Sentence], conversation: &BTreeSet<String>) -> Vec<Ask> {
-    let starts = &LEXICON.words.open_question_starts;
+fn asks(text: &str, sentences: &[Sentence], said: impl Fn(&str) -> bool) -> Vec<Ask> {
+    static STARTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        LEXICON
+            .words
+            .open_question_starts
+            .iter()
+            .map(|st| text::normalized(st))
+            .collect()
+    });
     sentences
         .iter()
         .enumerate()
@@ -571,13 +608,11 @@ fn asks(text: &str, sentences: &[Sentence], conversation: &BTreeSet<String>) -> 
         .map(|(i, s)| {
             let t = s.span.of(text);
             let norm = text::normalized(t);
-            let open = starts
-                .iter()
-                .any(|st| norm.starts_with(&format!(" {} ", text::words(st).join(" "))))
+            let open = STARTS.iter().any(|st| norm.starts_with(st.as_str()))
                 || norm.contains(" what ")
                 || norm.contains(" how ");
-            let stems = text::content_stems(t);
-            let shared = stems.iter().filter(|st| conversation.contains(*st)).count();
+            let stems: FxHashSet<String> = text::content_stem_list(t).into_iter().collect();
+            let shared = stems.iter().filter(|st| said(st)).count();
             let generic =
                 s.hits.any(L::GenericQuestions) && s.informative <= 3 || s.informative <= 1;
             let related = if stems.is_empty() {
@@ -697,18 +732,18 @@ fn run_ons(text: &str, sentences: &[Sentence]) -> usize {
 }
 
 /// Moving-average type/token ratio over a 30-word window.
-pub fn diversity(words: &[String]) -> f64 {
+pub fn diversity(words: &[text::Word]) -> f64 {
     const W: usize = 30;
     if words.is_empty() {
         return 0.0;
     }
     if words.len() <= W {
-        let distinct: HashSet<&String> = words.iter().collect();
+        let distinct: FxHashSet<&text::Word> = words.iter().collect();
         return 0.5 * (distinct.len() as f64 / words.len() as f64) + 0.5 * 0.78;
     }
     let mut total = 0.0;
     let windows = words.len() - W + 1;
-    let mut freq: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut freq: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for w in &words[..W] {
         *freq.entry(w).or_default() += 1;
     }
@@ -728,8 +763,8 @@ pub fn diversity(words: &[String]) -> f64 {
 }
 
 /// Content words repeated beyond twice, per 100 words.
-pub fn repetition(words: &[String]) -> f64 {
-    let mut freq: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+pub fn repetition(words: &[text::Word]) -> f64 {
+    let mut freq: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for w in words.iter().filter(|w| w.len() > 3 && !is_stop(w)) {
         *freq.entry(w).or_default() += 1;
     }
@@ -809,15 +844,18 @@ pub const SLIPS: &[&str] = &[
     " was went ",
 ];
 
+/// All of [`SLIPS`] in one automaton: a text is scanned once, not once per slip.
+pub static SLIP_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(SLIPS)
+        .unwrap_or_else(|e| panic!("the slip list: {e}"))
+});
+
 /// Slips of grammar and spelling a reader notices.
-fn slips(text: &str, words: &[String]) -> usize {
-    let mut lower = String::with_capacity(text.len() + 2);
-    lower.push(' ');
-    for w in words {
-        lower.push_str(w);
-        lower.push(' ');
-    }
-    let mut n: usize = SLIPS.iter().map(|s| lower.matches(s).count()).sum();
+fn slips(text: &str, spans: &[text::sentences::Span], words: &[text::Word]) -> usize {
+    let lower = text::normalized_words(words);
+    let mut n = SLIP_FINDER.find_overlapping_iter(&lower).count();
     // A lowercase "i" on its own, and doubled words ("the the").
     n += text
         .split_whitespace()
@@ -833,7 +871,6 @@ fn slips(text: &str, words: &[String]) -> usize {
         .filter(|w| w[0] == w[1] && w[0].len() > 1 && w[0].chars().all(char::is_alphabetic))
         .count();
     // Sentences that start in lowercase, when most do: no care for the reader.
-    let spans = text::sentences::split(text);
     let lower_starts = spans
         .iter()
         .filter(|s| !s.bullet && s.of(text).chars().next().is_some_and(char::is_lowercase))
@@ -849,8 +886,8 @@ fn slips(text: &str, words: &[String]) -> usize {
 fn shouting(text: &str) -> usize {
     let raw: Vec<&str> = text.split_whitespace().collect();
     let caps = |w: &str| {
-        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-        letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        letters.clone().nth(2).is_some() && letters.all(char::is_uppercase)
     };
     let common = |w: &str| {
         let l = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
@@ -908,12 +945,12 @@ fn shouting(text: &str) -> usize {
     n
 }
 
-/// Marks answers that copy an earlier one (a template answered to every question).
+/// Marks answers that copy an earlier one (a template answered to every question): the
+/// Jaccard similarity of their three-word sequences.
 fn link_repeats(out: &mut [AnswerAnalysis]) {
-    let grams: Vec<HashSet<String>> = out.iter().map(|a| trigrams(&a.text)).collect();
     for i in 1..out.len() {
         let best = (0..i)
-            .map(|j| (j, jaccard(&grams[i], &grams[j])))
+            .map(|j| (j, jaccard(&out[i].trigrams, &out[j].trigrams)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((j, sim)) = best
             && sim >= 0.4
@@ -922,18 +959,38 @@ fn link_repeats(out: &mut [AnswerAnalysis]) {
             out[i].repeats = Some((j, sim));
         }
     }
+    for a in out.iter_mut() {
+        a.trigrams = Vec::new();
+    }
 }
 
-fn trigrams(text: &str) -> HashSet<String> {
-    let w = text::words(text);
-    w.windows(3).map(|g| g.join(" ")).collect()
+/// The answer's three-word sequences, hashed (only compared, never shown), sorted and distinct.
+fn trigrams(words: &[text::Word]) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let hasher = BuildHasherDefault::<rustc_hash::FxHasher>::default();
+    let mut out: Vec<u64> = words.windows(3).map(|g| hasher.hash_one(g)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+/// Jaccard similarity of two sorted, distinct lists, by one merge.
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let inter = a.intersection(b).count();
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
@@ -1128,8 +1185,11 @@ mod tests {
     #[test]
     fn slips_are_counted() {
         let t = "i think we could of done it. we dont know alot.";
-        assert!(slips(t, &text::words(t)) >= 4);
+        assert!(slips(t, &text::sentences::split(t), &text::words(t)) >= 4);
         let clean = "I think we could have done it. We don't know a lot.";
-        assert_eq!(slips(clean, &text::words(clean)), 0);
+        assert_eq!(
+            slips(clean, &text::sentences::split(clean), &text::words(clean)),
+            0
+        );
     }
 }

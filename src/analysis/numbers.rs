@@ -88,22 +88,22 @@ const MONEY_WORDS: &[&str] = &[
 struct Tok<'a> {
     raw: &'a str,
     at: usize,
-    /// Lowercase letters and digits only.
-    norm: String,
+    /// Lowercase letters and digits only (borrowed when `raw` already is).
+    norm: std::borrow::Cow<'a, str>,
     /// Ends a clause (followed by , ; : . ! ?).
     clause_end: bool,
 }
 
 fn tokens(text: &str) -> Vec<Tok<'_>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
+    let mut out = Vec::with_capacity(text.len() / 5);
     for word in text.split_whitespace() {
-        let at = text[pos..].find(word).map_or(pos, |i| pos + i);
-        pos = at + word.len();
+        // A piece of `text`: its offset is the distance between the two starts.
+        let at = word.as_ptr() as usize - text.as_ptr() as usize;
         // "two-week" is two words here: the figure and what it counts.
         let mut from = 0;
-        let pieces: Vec<&str> = word.split(['-', '–']).collect();
-        for (i, raw) in pieces.iter().enumerate() {
+        let mut pieces = word.split(['-', '–']).peekable();
+        while let Some(raw) = pieces.next() {
+            let last = pieces.peek().is_none();
             let start = at + from;
             from += raw.len()
                 + word[from + raw.len()..]
@@ -114,16 +114,23 @@ fn tokens(text: &str) -> Vec<Tok<'_>> {
                 continue;
             }
             let trimmed = raw.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '%');
-            let clause_end = i + 1 == pieces.len()
+            let clause_end = last
                 && trimmed.len() < raw.len()
                 && raw[trimmed.len()..]
                     .chars()
                     .any(|c| matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | ')'));
-            let norm: String = raw
-                .chars()
-                .filter(|c| c.is_alphanumeric() || *c == '%' || *c == '$' || *c == '\'')
-                .flat_map(char::to_lowercase)
-                .collect();
+            let keep = |c: char| c.is_alphanumeric() || c == '%' || c == '$' || c == '\'';
+            let bare = raw.trim_matches(|c: char| !keep(c));
+            let norm = if bare.chars().all(|c| keep(c) && !c.is_uppercase()) {
+                std::borrow::Cow::Borrowed(bare)
+            } else {
+                std::borrow::Cow::Owned(
+                    raw.chars()
+                        .filter(|c| keep(*c))
+                        .flat_map(char::to_lowercase)
+                        .collect(),
+                )
+            };
             out.push(Tok {
                 raw,
                 at: start,
@@ -135,8 +142,15 @@ fn tokens(text: &str) -> Vec<Tok<'_>> {
     out
 }
 
+/// Whether `w` is one of [`NUMBER_WORDS`] (asked of every word, so by hash).
+fn is_number_word(w: &str) -> bool {
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| NUMBER_WORDS.iter().copied().collect());
+    SET.contains(w)
+}
+
 fn is_figure(t: &Tok<'_>) -> bool {
-    t.norm.chars().any(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains(&t.norm.as_str())
+    t.norm.chars().any(|c| c.is_ascii_digit()) || is_number_word(&t.norm)
 }
 
 /// The figures of a text, in order.
@@ -155,9 +169,8 @@ pub fn figures(text: &str) -> Vec<Figure> {
         let mut end = k;
         while end + 1 < toks.len()
             && !toks[end].clause_end
-            && (SCALES.contains(&toks[end + 1].norm.as_str())
-                || (NUMBER_WORDS.contains(&toks[end].norm.as_str())
-                    && NUMBER_WORDS.contains(&toks[end + 1].norm.as_str())))
+            && (SCALES.contains(&toks[end + 1].norm.as_ref())
+                || (is_number_word(&toks[end].norm) && is_number_word(&toks[end + 1].norm)))
         {
             end += 1;
         }
@@ -170,7 +183,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         let next = toks
             .get(end + 1)
             .filter(|_| !last.clause_end)
-            .map(|t| t.norm.as_str());
+            .map(|t| t.norm.as_ref());
         let kind = if lower.contains('%') || next == Some("percent") || next == Some("pct") {
             Kind::Rate
         } else if lower.contains(['$', '€', '£']) || next.is_some_and(|n| MONEY_WORDS.contains(&n))
@@ -210,7 +223,7 @@ fn measure_of(
     toks: &[Tok<'_>],
     start: usize,
     end: usize,
-    vague: &std::collections::HashSet<String>,
+    vague: &rustc_hash::FxHashSet<String>,
 ) -> Option<String> {
     let good = |t: &Tok<'_>| {
         let w = t.norm.trim_matches('\'');
@@ -219,10 +232,10 @@ fn measure_of(
             // Verbs say what changed, not what was measured ("improved it by 40%").
             && !w.ends_with("ed")
             && !LEXICON.words.result_verbs.contains(w)
-            && !NUMBER_WORDS.contains(&w)
+            && !is_number_word(w)
             && !SCALES.contains(&w)
             && !vague.contains(w)
-            && !text::STOP_WORDS.contains(&w)
+            && !text::is_stop_word(w)
             && !matches!(
                 w,
                 "by" | "of" | "from" | "to" | "percent" | "pct" | "around" | "about" | "over"
@@ -237,7 +250,7 @@ fn measure_of(
         k += 1;
         let Some(t) = toks.get(k) else { break };
         if good(t) {
-            return Some(t.norm.clone());
+            return Some(t.norm.to_string());
         }
         if t.clause_end {
             break;
@@ -253,7 +266,7 @@ fn measure_of(
             break;
         }
         if good(&toks[k]) {
-            return Some(toks[k].norm.clone());
+            return Some(toks[k].norm.to_string());
         }
     }
     None

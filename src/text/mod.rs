@@ -3,34 +3,66 @@
 
 pub mod sentences;
 
+/// A word as [`words`] gives it: short words (nearly all) are kept inline, not on the heap.
+pub type Word = compact_str::CompactString;
+
 /// Lowercased words (letters, digits, apostrophes inside a word), in order.
-pub fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() || ((c == '\'' || c == '’') && !cur.is_empty()) {
-            if c == '’' {
-                cur.push('\'');
-            } else {
-                cur.extend(c.to_lowercase());
+pub fn words(text: &str) -> Vec<Word> {
+    words_at(text).0
+}
+
+/// [`words`] and the byte offset in `text` where each starts.
+pub fn words_at(text: &str) -> (Vec<Word>, Vec<usize>) {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut at = Vec::with_capacity(text.len() / 5);
+    let mut cur = Word::default();
+    let mut start = 0;
+    let mut push = |cur: &mut Word, start: usize| {
+        let w = std::mem::take(cur);
+        let trimmed = w.trim_end_matches('\'');
+        out.push(if trimmed.len() == w.len() {
+            w
+        } else {
+            Word::from(trimmed)
+        });
+        at.push(start);
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            if cur.is_empty() {
+                start = i;
             }
+            cur.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            if cur.is_empty() {
+                start = i;
+            }
+            cur.extend(c.to_lowercase());
+        } else if (c == '\'' || c == '’') && !cur.is_empty() {
+            cur.push('\'');
         } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur).trim_end_matches('\'').to_string());
+            push(&mut cur, start);
         }
     }
     if !cur.is_empty() {
-        out.push(cur.trim_end_matches('\'').to_string());
+        push(&mut cur, start);
     }
-    out
+    (out, at)
 }
 
 /// The text as lowercase words joined by single spaces, padded with a space on each side so a
 /// phrase can be found as ` phrase ` without matching inside a longer word.
 pub fn normalized(text: &str) -> String {
-    let mut s = String::with_capacity(text.len() + 2);
+    normalized_words(&words(text))
+}
+
+/// [`normalized`] from words already split by [`words`].
+pub fn normalized_words(words: &[impl AsRef<str>]) -> String {
+    let mut s =
+        String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum::<usize>() + 1);
     s.push(' ');
-    for w in words(text) {
-        s.push_str(&w);
+    for w in words {
+        s.push_str(w.as_ref());
         s.push(' ');
     }
     s
@@ -88,6 +120,11 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// A light suffix-stripping stemmer: enough to match "migrating"/"migration"/"migrated".
 pub fn stem(word: &str) -> String {
+    stem_ref(word).to_string()
+}
+
+/// [`stem`] as a piece of `word` (the stem is always a prefix of it): no allocation.
+pub fn stem_ref(word: &str) -> &str {
     let w = word.trim_matches('\'');
     let mut w = w;
     for suffix in [
@@ -103,14 +140,26 @@ pub fn stem(word: &str) -> String {
     if w.len() > 4 && w.ends_with('e') {
         w = &w[..w.len() - 1];
     }
-    w.to_string()
+    w
+}
+
+/// Whether `word` (lowercase) is one of [`STOP_WORDS`], by hash rather than by scanning them.
+pub fn is_stop_word(word: &str) -> bool {
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
 /// Stemmed content words (stop words out), for overlap between a question and an answer.
 pub fn content_stems(text: &str) -> std::collections::BTreeSet<String> {
+    content_stem_list(text).into_iter().collect()
+}
+
+/// [`content_stems`] in text order, repeats kept (for callers that build their own set).
+pub fn content_stem_list(text: &str) -> Vec<String> {
     words(text)
         .into_iter()
-        .filter(|w| w.len() > 2 && !STOP_WORDS.contains(&w.as_str()))
+        .filter(|w| w.len() > 2 && !is_stop_word(w))
         .map(|w| stem(&w))
         .collect()
 }
@@ -146,7 +195,7 @@ pub fn count_numbers(text: &str) -> usize {
 pub fn quote_around(text: &str, phrase: &str, max_words: usize) -> Option<String> {
     let orig: Vec<&str> = text.split_whitespace().collect();
     let lower: Vec<String> = orig.iter().map(|w| words(w).join(" ")).collect();
-    let target: Vec<String> = words(phrase);
+    let target: Vec<Word> = words(phrase);
     if target.is_empty() {
         return None;
     }

@@ -166,9 +166,10 @@ pub fn observations(j: &[Judged<'_>], session: &Session<'_>) -> Vec<Observation>
             .enumerate()
             .filter(|(_, s)| {
                 s.words > 40
-                    || crate::text::sentences::clauses(s.span.of(&a.text), 1)
-                        .iter()
-                        .any(|c| c.split_whitespace().count() > 30)
+                    || s.words > 30
+                        && crate::text::sentences::clauses(s.span.of(&a.text), 1)
+                            .iter()
+                            .any(|c| c.split_whitespace().count() > 30)
             })
             .max_by_key(|(_, s)| s.words)
         {
@@ -546,6 +547,9 @@ fn what_is_specific(a: &AnswerAnalysis, i: usize) -> String {
 }
 
 fn slip_sentence(a: &AnswerAnalysis) -> Option<usize> {
+    if a.slips == 0 {
+        return None;
+    }
     (0..a.sentences.len()).find(|&i| !slip_phrase(a, i).is_empty())
 }
 
@@ -558,10 +562,10 @@ fn slip_phrase(a: &AnswerAnalysis, i: usize) -> String {
         lower.push_str(w);
         lower.push(' ');
     }
-    for slip in crate::analysis::SLIPS {
-        if lower.contains(slip) {
-            return slip.trim().to_string();
-        }
+    if let Some(m) = crate::analysis::SLIP_FINDER.find(&lower) {
+        return crate::analysis::SLIPS[m.pattern().as_usize()]
+            .trim()
+            .to_string();
     }
     for raw in s.split_whitespace() {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
