@@ -11,6 +11,7 @@ pub mod language;
 pub mod lexicon;
 pub mod numbers;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
@@ -326,9 +327,11 @@ pub fn analyze(
 ) -> Vec<AnswerAnalysis> {
     let ex = exchanges(transcript);
     let said = Said::new(&ex, setting);
+    // Answers are read independently, so on as many cores as there are.
     let mut out: Vec<AnswerAnalysis> = ex
-        .iter()
+        .par_iter()
         .enumerate()
+        .with_min_len(2)
         .map(|(i, e)| lexical(i, e, &said))
         .collect();
     link_repeats(&mut out);
@@ -361,6 +364,7 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &Said) -> AnswerAnalysis {
     let mut informative_all: FxHashSet<&str> = FxHashSet::default();
     let mut sentences = Vec::with_capacity(spans.len());
     let mut echo_words = 0;
+    let mut slip_phrases = 0;
     for span in &spans {
         let s = span.of(&text);
         let from = word_at.partition_point(|&at| at < span.start);
@@ -368,6 +372,7 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &Said) -> AnswerAnalysis {
         let words = &all_words[from..to];
         let norm = text::normalized_words(words);
         let mut hits = LEXICON.scan(&norm);
+        slip_phrases += SLIP_FINDER.find_overlapping_iter(&norm).count();
         // "Seriously?" on its own: the punctuation is the rudeness, so no phrase list sees it.
         if span.question
             && words.len() <= 2
@@ -384,12 +389,14 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &Said) -> AnswerAnalysis {
             .collect();
         let (actions, empty) = own_actions(words);
         let empty_words = empty_action_words(words);
-        let informative: FxHashSet<&str> = stems
+        let mut informative: Vec<&str> = stems
             .iter()
             .copied()
             .filter(|st| !q_stems.contains(*st) && !STOCK_WORDS.contains(*st))
             .filter(|st| !empty_words.contains(st))
             .collect();
+        informative.sort_unstable();
+        informative.dedup();
         let overlap = if stems.is_empty() {
             0.0
         } else {
@@ -459,7 +466,7 @@ fn lexical(index: usize, e: &Exchange<'_>, said: &Said) -> AnswerAnalysis {
         run_ons: run_ons(&text, &sentences),
         diversity: diversity(&all_words),
         repetition: repetition(&all_words),
-        slips: slips(&text, &spans, &all_words),
+        slips: slip_phrases + slips(&text, &spans, &all_words),
         shouting: shouting(&text),
         exclamations: text.matches('!').count(),
         relevance,
@@ -852,10 +859,9 @@ pub static SLIP_FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("the slip list: {e}"))
 });
 
-/// Slips of grammar and spelling a reader notices.
+/// Slips that no phrase of [`SLIPS`] shows (those are counted sentence by sentence).
 fn slips(text: &str, spans: &[text::sentences::Span], words: &[text::Word]) -> usize {
-    let lower = text::normalized_words(words);
-    let mut n = SLIP_FINDER.find_overlapping_iter(&lower).count();
+    let mut n = 0;
     // A lowercase "i" on its own, and doubled words ("the the").
     n += text
         .split_whitespace()
@@ -1185,11 +1191,8 @@ mod tests {
     #[test]
     fn slips_are_counted() {
         let t = "i think we could of done it. we dont know alot.";
-        assert!(slips(t, &text::sentences::split(t), &text::words(t)) >= 4);
+        assert!(one("What happened?", t).slips >= 4);
         let clean = "I think we could have done it. We don't know a lot.";
-        assert_eq!(
-            slips(clean, &text::sentences::split(clean), &text::words(clean)),
-            0
-        );
+        assert_eq!(one("What happened?", clean).slips, 0);
     }
 }

@@ -15,37 +15,46 @@ pub fn words(text: &str) -> Vec<Word> {
 pub fn words_at(text: &str) -> (Vec<Word>, Vec<usize>) {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut at = Vec::with_capacity(text.len() / 5);
-    let mut cur = Word::default();
-    let mut start = 0;
-    let mut push = |cur: &mut Word, start: usize| {
-        let w = std::mem::take(cur);
-        let trimmed = w.trim_end_matches('\'');
-        out.push(if trimmed.len() == w.len() {
-            w
+    let mut start = None;
+    let mut end = 0;
+    let mut finish = |from: usize, to: usize| {
+        let raw = text[from..to].trim_end_matches(['\'', '’']);
+        // Nearly every word is already lowercase ASCII: copied whole, not char by char.
+        let word = if raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'\'')
+        {
+            Word::from(raw)
         } else {
-            Word::from(trimmed)
-        });
-        at.push(start);
+            let mut w = Word::with_capacity(raw.len());
+            for c in raw.chars() {
+                match c {
+                    '’' => w.push('\''),
+                    c if c.is_ascii() => w.push(c.to_ascii_lowercase()),
+                    c => w.extend(c.to_lowercase()),
+                }
+            }
+            w
+        };
+        out.push(word);
+        at.push(from);
     };
     for (i, c) in text.char_indices() {
-        if c.is_ascii_alphanumeric() {
-            if cur.is_empty() {
-                start = i;
+        let inside = c.is_alphanumeric() || (start.is_some() && (c == '\'' || c == '’'));
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                finish(from, end);
+                start = None;
             }
-            cur.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            if cur.is_empty() {
-                start = i;
-            }
-            cur.extend(c.to_lowercase());
-        } else if (c == '\'' || c == '’') && !cur.is_empty() {
-            cur.push('\'');
-        } else if !cur.is_empty() {
-            push(&mut cur, start);
+            _ => {}
+        }
+        if inside {
+            end = i + c.len_utf8();
         }
     }
-    if !cur.is_empty() {
-        push(&mut cur, start);
+    if let Some(from) = start {
+        finish(from, end);
     }
     (out, at)
 }
