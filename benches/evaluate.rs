@@ -1,7 +1,9 @@
 //! How long the built-in judge takes on one 20-turn session (20 distinct questions and answers
 //! from tests/fixtures/judge/sessions.toml, 60–120 words each):
 //! - by shared words (target: under 2 ms);
-//! - by meaning, no vector stored yet (target: under 1 s; the model already loaded);
+//! - by meaning, the first use ever (nothing stored, the judge's reference sentences neither);
+//! - by meaning, a new session: no message of it stored yet (target: under 1 s; the model
+//!   already loaded and its reference sentences stored by an earlier evaluation);
 //! - by meaning again, every vector read from the database (target: under 20 ms);
 //! - loading the model, apart (target: under 150 ms).
 //!
@@ -9,14 +11,16 @@
 //! (a folder, .zip or .whl), else the wheel .ci/run downloads into target/model-wheel/. Prints
 //! medians; asserts nothing.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use prapp::domain::{self, ChatMessage, PreparationType, Role};
 use prapp::eval::EvalInput;
 use prapp::eval::heuristic::{evaluate, evaluate_with};
-use prapp::semantic::{Embeddings, files};
+use prapp::semantic::{Embeddings, Vector, VectorCache, files};
 use uuid::Uuid;
 
 fn main() {
@@ -67,11 +71,26 @@ fn main() {
     });
     println!("model load:                      median {}", show(loads));
     let model = files::load(data.path()).expect("loads").expect("installed");
-    let fresh = time(5, || {
+    let first = time(3, || {
         let emb = Embeddings::new(&model, None);
         black_box(evaluate_with(&input, Some(&emb)).expect("evaluates"));
     });
-    println!("by meaning, nothing stored:      median {}", show(fresh));
+    println!("by meaning, first use ever:      median {}", show(first));
+    // What a new session meets: the judge's own reference sentences (off-topic talk, rubric
+    // examples) were stored by an earlier evaluation, none of this session's messages were.
+    let earlier = Memory::default();
+    let other = transcript_from(40);
+    let other_input = EvalInput {
+        transcript: &other,
+        ..input
+    };
+    evaluate_with(&other_input, Some(&Embeddings::new(&model, Some(&earlier)))).expect("evaluates");
+    let fresh = time(5, || {
+        let cache = earlier.snapshot();
+        let emb = Embeddings::new(&model, Some(&cache));
+        black_box(evaluate_with(&input, Some(&emb)).expect("evaluates"));
+    });
+    println!("by meaning, no message stored:   median {}", show(fresh));
     let cache = prapp::store::EmbeddingCache::open(data.path()).expect("cache");
     evaluate_with(&input, Some(&Embeddings::new(&model, Some(&cache)))).expect("evaluates");
     let stored = time(50, || {
@@ -109,15 +128,48 @@ fn model_source() -> Option<PathBuf> {
         .find(|p| p.extension().is_some_and(|e| e == "whl" || e == "zip"))
 }
 
+/// Vectors kept in memory, shared by clones.
+#[derive(Default)]
+struct Memory(Arc<Mutex<HashMap<[u8; 16], Vector>>>);
+
+impl VectorCache for Memory {
+    fn load(&self, keys: &[[u8; 16]]) -> Vec<Option<Vector>> {
+        let m = self.0.lock().expect("lock");
+        keys.iter().map(|k| m.get(k).cloned()).collect()
+    }
+    fn save(&self, items: &[([u8; 16], Vector)]) {
+        let mut m = self.0.lock().expect("lock");
+        m.extend(items.iter().cloned());
+    }
+}
+
+impl Memory {
+    /// A copy that no longer shares what is saved into it.
+    fn snapshot(&self) -> Memory {
+        let m = self.0.lock().expect("lock").clone();
+        Memory(Arc::new(Mutex::new(m)))
+    }
+}
+
 /// The first 20 turns of the labelled sessions: realistic, and all different.
 fn transcript() -> Vec<ChatMessage> {
+    transcript_from(0)
+}
+
+/// 20 turns of the labelled sessions, from turn `skip` on.
+fn transcript_from(skip: usize) -> Vec<ChatMessage> {
     let text = include_str!("../tests/fixtures/judge/sessions.toml");
     let v: toml::Table = toml::from_str(text).expect("fixtures parse");
     let mut out = Vec::new();
+    let mut seen = 0;
     for s in v["sessions"].as_array().expect("sessions") {
         for t in s["turns"].as_array().expect("turns") {
             if out.len() == 40 {
                 return out;
+            }
+            seen += 1;
+            if seen <= skip {
+                continue;
             }
             out.push(msg(Role::Ai, t["question"].as_str().unwrap_or_default()));
             out.push(msg(Role::User, t["answer"].as_str().unwrap_or_default()));
