@@ -62,28 +62,28 @@ fn man_pages_render() {
 fn a_closed_pipe_ends_quietly_with_success() {
     let env = Env::new();
     env.ok(&["dev", "seed", "--sessions", "3000"]);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("prapp"))
-        .args(["session", "list", "--all"])
-        .env("PRAPP_HOME", env.data_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Like `| head -1`: read a little, then close the pipe.
-    let mut first = [0u8; 64];
-    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for args in [
+        &["session", "list", "--all"][..],
+        &["completions", "bash"],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["man"],
+    ] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("prapp"))
+            .args(args)
+            .env("PRAPP_HOME", env.data_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -1`: read a little, then close the pipe.
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "prapp {args:?}: {err}");
+        assert!(out.stderr.is_empty(), "prapp {args:?}: {err}");
+    }
 }
 
 /// What the dynamic completion script gets back from `prapp` for `words`, completing the last.

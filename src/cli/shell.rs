@@ -117,7 +117,10 @@ pub fn completions(args: CompletionsArgs) -> Result<i32> {
         out.flush()?;
         return Ok(0);
     }
-    clap_complete::generate(args.shell, &mut cmd, "prapp", &mut out);
+    // Into memory first: clap_complete panics on a write error, and `| head -1` closes the pipe.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "prapp", &mut script);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(0)
 }
