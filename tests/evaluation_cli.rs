@@ -250,3 +250,29 @@ fn batch_files_json_markdown_and_bad_ones() {
     let one = env.ok(&["evaluate", &paths[1]]);
     assert!(one.contains("Evidence from your answers"), "{one}");
 }
+
+#[test]
+fn a_transcript_on_stdin_is_evaluated_like_a_file() {
+    let env = Env::new();
+    let md = "Type: interview\n\n**Interviewer:** Tell me about a failure.\n\n**You:** In my last role I missed a launch date by two weeks. I had underestimated the data migration. I told my manager early, split the launch in two, and shipped the core in time.\n";
+    let file = env.path("failure.md");
+    std::fs::write(&file, md).unwrap();
+    let from_file = env.ok(&["evaluate", file.to_str().unwrap(), "--json"]);
+    let out = env
+        .cmd()
+        .args(["evaluate", "-", "--json"])
+        .write_stdin(md)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let piped: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let filed: Value = serde_json::from_str(&from_file).unwrap();
+    assert_eq!(piped["path"], "stdin");
+    assert_eq!(
+        piped["evaluation"]["overall_score"],
+        filed["evaluation"]["overall_score"]
+    );
+    // Standard input can be read once.
+    let err = env.fails(&["evaluate", "-", "-"], 2);
+    assert!(err.contains("only once"), "{err}");
+}

@@ -346,3 +346,17 @@ fn two_processes_appending_to_one_session_lose_nothing() {
     sorted.sort();
     assert_eq!(stamps, sorted, "transcript order agrees with timestamps");
 }
+
+#[test]
+fn quiet_new_prints_only_the_id_for_scripts() {
+    let env = Env::new();
+    let out = env.ok(&["session", "new", "--type", "pitch", "-q"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let id = out.trim();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "not an id: {out}");
+    // The id is the whole handle: the session is there, with the coach's opening question.
+    let shown = env.json(&["session", "show", id, "--json"]);
+    assert_eq!(shown["session_id"], id);
+    assert_eq!(shown["preparation_type"], "pitch");
+    assert_eq!(shown["transcript"].as_array().unwrap().len(), 1);
+}

@@ -14,7 +14,7 @@ use super::output::{self, BOLD, DIM, paint};
 use crate::domain::{
     Assessment, Dimension, Evaluation, PreparationType, Priority, Scores, Session,
 };
-use crate::error::exit;
+use crate::error::{Error, exit};
 use crate::eval::EvalInput;
 use crate::practice::{Practice, import};
 
@@ -23,7 +23,7 @@ use crate::practice::{Practice, import};
     after_help = "Examples:\n  prapp evaluate --all-completed --jobs 4\n  prapp evaluate transcripts/*.json notes/pitch.md --type pitch --csv > scores.csv\n  prapp evaluate mock-interview.md --type interview --save\n\nTranscript files: JSON in the contract's Session shape (at least preparation_type and\ntranscript), or Markdown/text with turns marked 'Interviewer:', 'Coach:' or 'AI:' and\n'You:', 'Me:' or 'User:'; 'Type:', 'Agenda:' and 'Tone:' lines before the first turn.\n\nExit code 1 when any file failed (the others still run).\nSee also: prapp session evaluate, prapp session evaluation"
 )]
 pub struct EvaluateArgs {
-    /// Transcript files to evaluate
+    /// Transcript files to evaluate (`-` reads one from standard input)
     #[arg(value_name = "FILE", required_unless_present = "all_completed")]
     pub files: Vec<PathBuf>,
     /// Evaluate every completed session that has no evaluation yet
@@ -295,12 +295,33 @@ pub fn batch(ctx: &Ctx, args: EvaluateArgs) -> Result<i32> {
 /// `prapp evaluate FILES…`
 fn files(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     let forced: Option<PreparationType> = super::parse_opt(args.preparation_type.as_deref())?;
+    // `-` is a transcript on standard input (`pbpaste | prapp evaluate - --type pitch`).
+    let is_stdin = |p: &PathBuf| p.as_os_str() == "-";
+    let stdin = match args.files.iter().filter(|p| is_stdin(p)).count() {
+        0 => None,
+        1 => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| Error::io("cannot read the transcript from stdin", e))?;
+            Some(bytes)
+        }
+        _ => {
+            return Err(Error::Input(
+                "`-` (standard input) can be given only once — pass the other transcripts as files"
+                    .into(),
+            )
+            .into());
+        }
+    };
     let bar = progress(args.files.len());
     let judge = practice.judge();
     let results: Vec<Result<(Session, Assessment), String>> =
         par_map(&args.files, args.jobs as usize, |path| {
-            let r = std::fs::read(path)
-                .map_err(|e| format!("cannot read: {e}"))
+            let bytes = match (&stdin, is_stdin(path)) {
+                (Some(b), true) => Ok(b.clone()),
+                _ => std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+            };
+            let r = bytes
                 .and_then(|bytes| import::parse(&bytes, forced))
                 .and_then(|s| {
                     judge
@@ -321,7 +342,11 @@ fn files(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
     }
     let single = args.files.len() == 1;
     for (path, result) in args.files.iter().zip(results) {
-        let name = path.display().to_string();
+        let name = if is_stdin(path) {
+            "stdin".to_string()
+        } else {
+            path.display().to_string()
+        };
         if let Ok((_, a)) = &result
             && let Some(n) = &a.notice
         {

@@ -85,7 +85,7 @@ pub struct NewArgs {
     /// Role or CV context, read from a file (Markdown or text)
     #[arg(long, value_name = "FILE")]
     pub context_file: Option<PathBuf>,
-    /// Don't open the chat; just print the new session
+    /// Don't open the chat; just print the new session (with -q: only its id)
     #[arg(long)]
     pub no_chat: bool,
     /// Print the new session as JSON (implies --no-chat)
@@ -161,6 +161,11 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             }
             if args.json {
                 output::json(&mut out, &session)?;
+                return Ok(0);
+            }
+            // For scripts, as `gh` and `docker` do: `id=$(prapp session new --type pitch -q)`.
+            if output::quiet() {
+                writeln!(out, "{}", session.session_id)?;
                 return Ok(0);
             }
             print_header(&mut out, &session)?;
