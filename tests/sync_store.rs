@@ -278,3 +278,37 @@ fn another_account_starts_over_the_same_one_keeps_its_place() {
     assert_eq!(d.store.remote().unwrap().unwrap().cursor, "0");
     assert_eq!(d.store.count_to_push(d.user).unwrap(), 1);
 }
+
+#[test]
+fn short_ids_are_the_shortest_unique_prefix_of_at_least_8() {
+    let d = db();
+    // Made in the same millisecond: the 13-character cut ("01a25279-4e2d") names all three.
+    let ids = [
+        "01a25279-4e2d-7176-8edc-a9cc90e84519",
+        "01a25279-4e2d-7a00-8edc-a9cc90e84519",
+        "01a25279-4e2d-7a0f-8edc-a9cc90e84519",
+        "01b00000-0000-7000-8000-000000000000",
+    ];
+    for id in ids {
+        let mut s = session(d.user, vec![msg(Role::Ai, "Tell me about yourself.", 1)]);
+        s.session_id = Uuid::parse_str(id).unwrap();
+        d.store.insert_session(&s).unwrap();
+    }
+    let short = |i: usize| {
+        d.store
+            .unique_prefix(d.user, Uuid::parse_str(ids[i]).unwrap())
+            .unwrap()
+    };
+    assert_eq!(short(0), "01a25279-4e2d-71");
+    assert_eq!(short(1), "01a25279-4e2d-7a00");
+    assert_eq!(short(2), "01a25279-4e2d-7a0f");
+    // Alone in its range: 8 characters, the least shown.
+    assert_eq!(short(3), "01b00000");
+    // Each resolves back to its own session, as a command given it would.
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(
+            d.store.resolve_session_id(d.user, &short(i)).unwrap(),
+            Uuid::parse_str(id).unwrap()
+        );
+    }
+}

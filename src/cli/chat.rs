@@ -93,7 +93,7 @@ pub fn open_or_hint(
     }
     let hint = format!(
         "Answer with: prapp chat {} --message \"…\"  (or pipe your answer into it)",
-        output::short_id(session)
+        ctx.practice()?.short_id(session.session_id)
     );
     writeln!(out, "{}", output::paint(output::DIM, hint))?;
     Ok(0)

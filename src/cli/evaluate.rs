@@ -115,13 +115,14 @@ pub fn one(
     if json {
         output::json(&mut out, &evaluation)?;
     } else {
-        render(&mut out, &session, &evaluation)?;
+        let id = practice.short_id(session.session_id);
+        render(&mut out, &session, &id, &evaluation)?;
     }
     Ok(exit::OK)
 }
 
-/// The full human report of an evaluation.
-pub fn render(out: &mut impl Write, s: &Session, e: &Evaluation) -> std::io::Result<()> {
+/// The full human report of an evaluation. `id` is how the session is named (its short id).
+pub fn render(out: &mut impl Write, s: &Session, id: &str, e: &Evaluation) -> std::io::Result<()> {
     let width = output::wrap_width();
     let kind = match &s.meeting_subtype {
         Some(sub) => format!("{} · {sub}", s.preparation_type),
@@ -131,7 +132,7 @@ pub fn render(out: &mut impl Write, s: &Session, e: &Evaluation) -> std::io::Res
         out,
         "{} {}  {}  {}",
         paint(BOLD, "Evaluation"),
-        paint(DIM, format!("{kind} session {}", output::short_id(s))),
+        paint(DIM, format!("{kind} session {id}")),
         paint(BOLD, "overall"),
         paint(
             output::score_style(e.overall_score).bold(),
@@ -385,7 +386,9 @@ fn files(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
             writeln!(out, "{}", csv_row(&name, &r))?;
         } else {
             match result {
-                Ok((session, e)) if single => render(&mut out, &session, &e)?,
+                Ok((session, e)) if single => {
+                    render(&mut out, &session, &output::short_id(&session), &e)?
+                }
                 Ok((session, e)) => rows.push(table_row(&name, &session, &e)),
                 Err(err) => writeln!(output::stderr(), "prapp: {name}: {err}")?,
             }
@@ -487,7 +490,7 @@ fn all_completed(practice: &Practice<'_>, args: &EvaluateArgs) -> Result<i32> {
             writeln!(out, "{}", csv_row(&id, &r))?;
         } else {
             match result {
-                Ok(e) => rows.push(table_row(&output::short_id(s), s, &e)),
+                Ok(e) => rows.push(table_row(&practice.short_id(s.session_id), s, &e)),
                 Err(err) => writeln!(output::stderr(), "prapp: {id}: {err}")?,
             }
         }

@@ -198,7 +198,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 .iter()
                 .map(|s| {
                     vec![
-                        output::short_id(s),
+                        practice.short_id(s.session_id),
                         s.preparation_type.to_string(),
                         s.meeting_subtype.clone().unwrap_or_default(),
                         status_cell(s.status),
@@ -258,6 +258,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
             let to: SessionStatus = args.status.parse().map_err(Error::from)?;
             let session = practice.set_status(practice.resolve(&args.id)?, to)?;
             done(
+                &practice,
                 &mut out,
                 &session,
                 args.json,
@@ -267,6 +268,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         SessionCmd::Archive(args) => {
             let session = practice.archive(practice.resolve(&args.id)?)?;
             done(
+                &practice,
                 &mut out,
                 &session,
                 args.json,
@@ -292,6 +294,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
         SessionCmd::Complete(args) => {
             let session = practice.complete(practice.resolve(&args.id)?)?;
             done(
+                &practice,
                 &mut out,
                 &session,
                 args.json,
@@ -365,11 +368,18 @@ fn print_header(out: &mut impl Write, s: &Session) -> Result<()> {
     Ok(())
 }
 
-fn done(out: &mut impl Write, s: &Session, json: bool, what: &str) -> Result<()> {
+fn done(
+    practice: &crate::practice::Practice<'_>,
+    out: &mut impl Write,
+    s: &Session,
+    json: bool,
+    what: &str,
+) -> Result<()> {
     if json {
         output::json(out, s)?;
     } else {
-        writeln!(out, "Session {} {what}", output::short_id(s)).context("writing output")?;
+        let id = practice.short_id(s.session_id);
+        writeln!(out, "Session {id} {what}").context("writing output")?;
     }
     Ok(())
 }

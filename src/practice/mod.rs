@@ -198,6 +198,13 @@ impl<'a> Practice<'a> {
         self.store.list_sessions(self.user.user_id, filter)
     }
 
+    /// The shortest prefix of a session id (at least 8 characters) that names only it.
+    pub fn short_id(&self, id: Uuid) -> String {
+        self.store
+            .unique_prefix(self.user.user_id, id)
+            .unwrap_or_else(|_| id.to_string())
+    }
+
     /// Sends the user's answer and gets the coach's reply. The answer is stored first, in its own
     /// transaction, so a coach that fails or is cancelled loses nothing: [`Practice::retry`] asks
     /// again.

@@ -79,6 +79,10 @@ pub trait SessionRepo {
     /// Resolves a full id or a unique prefix of one (like git) among the user's sessions.
     fn resolve_session_id(&self, user_id: Uuid, given: &str) -> Result<Uuid>;
 
+    /// The shortest prefix of `id`, at least 8 characters, that no other session of the user
+    /// shares (as git shortens commit ids): ids made in the same millisecond share 13.
+    fn unique_prefix(&self, user_id: Uuid, id: Uuid) -> Result<String>;
+
     /// Sessions whose id starts with `prefix` (newest first; all when it is empty), for shell
     /// completion.
     fn sessions_with_prefix(
@@ -168,6 +172,40 @@ impl SessionRepo for Store {
                 })
             }
         }
+    }
+
+    fn unique_prefix(&self, user_id: Uuid, id: Uuid) -> Result<String> {
+        let id = id.to_string();
+        // Only the neighbours in id order can share a longer prefix than any other id.
+        let neighbour = |sql: &str| -> Result<Option<String>> {
+            let mut stmt = self.conn().prepare_cached(sql)?;
+            Ok(stmt
+                .query_map(params![user_id.to_string(), id], |r| r.get(0))?
+                .next()
+                .transpose()?)
+        };
+        let before = neighbour(
+            "SELECT session_id FROM sessions WHERE user_id = ?1 AND session_id < ?2
+             ORDER BY session_id DESC LIMIT 1",
+        )?;
+        let after = neighbour(
+            "SELECT session_id FROM sessions WHERE user_id = ?1 AND session_id > ?2
+             ORDER BY session_id LIMIT 1",
+        )?;
+        let shared = |other: &Option<String>| {
+            other.as_deref().map_or(0, |o| {
+                o.bytes()
+                    .zip(id.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            })
+        };
+        let mut len = (shared(&before).max(shared(&after)) + 1).clamp(8, id.len());
+        // Never end on a dash: "01a25279-4" rather than "01a25279-".
+        if id.as_bytes()[len - 1] == b'-' {
+            len += 1;
+        }
+        Ok(id[..len].to_string())
     }
 
     fn sessions_with_prefix(
