@@ -276,3 +276,29 @@ fn a_transcript_on_stdin_is_evaluated_like_a_file() {
     let err = env.fails(&["evaluate", "-", "-"], 2);
     assert!(err.contains("only once"), "{err}");
 }
+
+#[test]
+fn what_export_writes_evaluate_reads_back() {
+    let env = Env::new();
+    let id = completed_session(&env);
+    let stored = env.json(&["session", "evaluate", &id, "--json"]);
+    for (format, file) in [("json", "t.json"), ("md", "t.md")] {
+        let path = env.path(file);
+        env.ok(&[
+            "session",
+            "export",
+            &id,
+            "--format",
+            format,
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        // No --type: the export says what it is.
+        let out = env.ok(&["evaluate", path.to_str().unwrap(), "--json"]);
+        let read: Value = serde_json::from_str(&out).unwrap();
+        let e = &read["evaluation"];
+        assert_eq!(e["preparation_type"], "interview", "{format}");
+        // Same transcript, same subtype and agenda: the same judgement.
+        assert_eq!(e["overall_score"], stored["overall_score"], "{format}");
+    }
+}

@@ -108,6 +108,13 @@ pub fn markdown(out: &mut impl Write, s: &Session, e: Option<&Evaluation>) -> st
     facts.push(s.status.to_string());
     writeln!(out, "{}", facts.join(" · "))?;
     writeln!(out)?;
+    // The setup as `prapp evaluate` reads it back: what prapp writes, prapp reads.
+    writeln!(out, "**Type:** {}", s.preparation_type)?;
+    writeln!(out)?;
+    if let Some(sub) = &s.meeting_subtype {
+        writeln!(out, "**Subtype:** {sub}")?;
+        writeln!(out)?;
+    }
     if let Some(a) = &s.agenda {
         writeln!(out, "**Agenda:** {}", a.trim())?;
         writeln!(out)?;

@@ -101,8 +101,15 @@ fn parse_type(s: &str) -> Result<PreparationType, String> {
 }
 
 fn parse_json(text: &str) -> Result<Session, String> {
-    let loose: LooseSession =
-        serde_json::from_str(text).map_err(|e| format!("not a valid session JSON: {e}"))?;
+    let invalid = |e: serde_json::Error| format!("not a valid session JSON: {e}");
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+    // `prapp session export --format json` wraps the session: {"session": …, "evaluation": …}.
+    if value.get("transcript").is_none()
+        && let Some(inner) = value.get_mut("session").filter(|v| v.is_object())
+    {
+        value = inner.take();
+    }
+    let loose: LooseSession = serde_json::from_value(value).map_err(invalid)?;
     let now = domain::now();
     let created = loose.created_at.unwrap_or(now);
     let mut s = base(
@@ -175,7 +182,9 @@ fn parse_text(text: &str) -> Result<Session, String> {
             None => {
                 if let Some((k, v)) = line.split_once(':') {
                     let key = k.trim().trim_matches(['*', '#', ' ']).to_lowercase();
-                    header.push((key, v.trim().to_string()));
+                    // "**Type:** pitch" (bold label) as well as "Type: pitch".
+                    let value = v.trim().trim_start_matches('*').trim();
+                    header.push((key, value.to_string()));
                 }
             }
         }
