@@ -258,3 +258,23 @@ fn a_config_file_with_a_typo_names_the_file_line_and_key() {
         "{err}"
     );
 }
+
+#[test]
+fn a_token_ttl_too_long_for_a_date_is_a_usage_error_not_a_panic() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--token-ttl",
+            "200000000d",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at most 365d"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

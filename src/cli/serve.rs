@@ -28,12 +28,15 @@ pub struct ServeArgs {
     /// An origin allowed to call the API from a browser (repeatable); none: no CORS at all
     #[arg(long = "cors-origin", value_name = "URL")]
     pub cors_origins: Vec<String>,
-    /// How long an access token lasts: 30m, 12h, 7d, or seconds
+    /// How long an access token lasts: 30m, 12h, 7d, or seconds (at most 365d)
     #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = parse_ttl)]
     pub token_ttl: Duration,
 }
 
-/// "90s", "30m", "24h", "7d", or a bare number of seconds.
+/// The longest `--token-ttl`: a year.
+pub const MAX_TOKEN_TTL_DAYS: u64 = 365;
+
+/// "90s", "30m", "24h", "7d", or a bare number of seconds, up to [`MAX_TOKEN_TTL_DAYS`].
 pub fn parse_ttl(s: &str) -> std::result::Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
@@ -43,17 +46,21 @@ pub fn parse_ttl(s: &str) -> std::result::Result<Duration, String> {
     let n: u64 = num
         .parse()
         .map_err(|_| format!("'{s}' is not a duration — use e.g. 30m, 24h or 7d"))?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86400,
+    let per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
         _ => return Err(format!("'{s}': unknown unit '{unit}' — use s, m, h or d")),
     };
-    if secs == 0 {
-        return Err("a token must last at least one second".into());
+    // Bounded here, at start: an expiry past what a date can hold panicked at the first login.
+    match n.checked_mul(per) {
+        Some(0) => Err("a token must last at least one second".into()),
+        Some(secs) if secs <= MAX_TOKEN_TTL_DAYS * 86400 => Ok(Duration::from_secs(secs)),
+        _ => Err(format!(
+            "'{s}' is too long for a token — at most {MAX_TOKEN_TTL_DAYS}d (a token that never expires can't be taken back from a stolen device)"
+        )),
     }
-    Ok(Duration::from_secs(secs))
 }
 
 /// `PRAPP_JWT_SECRET`, else the secret generated on first start and kept 0600 in the data dir.
@@ -175,5 +182,20 @@ mod tests {
         assert!(parse_ttl("0").is_err());
         assert!(parse_ttl("1w").is_err());
         assert!(parse_ttl("h").is_err());
+    }
+
+    #[test]
+    fn a_token_ttl_past_a_year_is_refused_at_start_not_at_the_first_login() {
+        assert_eq!(parse_ttl("365d"), Ok(Duration::from_secs(365 * 86400)));
+        for too_long in [
+            "366d",
+            "200000000d",
+            "18446744073709551615",
+            "99999999999999999999d",
+        ] {
+            let err = parse_ttl(too_long).unwrap_err();
+            assert!(err.contains(too_long), "{err}");
+        }
+        assert!(parse_ttl("366d").unwrap_err().contains("at most 365d"));
     }
 }
