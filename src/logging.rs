@@ -60,6 +60,7 @@ pub fn init(log_dir: &Path, verbose: u8, server: bool) -> Option<PathBuf> {
                 )
             })
             .ok()?;
+        private_logs(log_dir);
         Some(
             tracing_subscriber::fmt::layer()
                 .with_writer(appender)
@@ -97,4 +98,18 @@ pub fn init(log_dir: &Path, verbose: u8, server: bool) -> Option<PathBuf> {
             .try_init();
     }
     logging_to_file.then(|| log_dir.to_path_buf())
+}
+
+/// The appender creates its files with the process umask (0666 under `umask 000`): logs can hold
+/// what a user typed, so they are made owner-only, like the database.
+fn private_logs(log_dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(entries) = std::fs::read_dir(log_dir) {
+        use std::os::unix::fs::PermissionsExt;
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(FILE_PREFIX) {
+                let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
 }

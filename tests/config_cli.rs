@@ -443,3 +443,48 @@ fn an_empty_xdg_variable_counts_as_unset() {
             .starts_with(&env.path("xdg").display().to_string())
     );
 }
+
+/// Under `umask 000` the config dir and the log files are still owner-only (they hold what the
+/// user set and typed), like the database.
+#[cfg(unix)]
+#[test]
+fn config_dir_and_logs_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let bin = env!("CARGO_BIN_EXE_prapp");
+    // prapp's test environment, given to a shell that sets the umask first.
+    let mut c = env.process();
+    c.env("PRAPP_LOG", "info")
+        .env("PRAPP_LOG_DIR", env.path("logs"));
+    let mut sh = std::process::Command::new("sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    let out = sh
+        .args([
+            "-c",
+            &format!("umask 000; exec '{bin}' config set model llama3.2"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&env.config_dir()), 0o700);
+    assert_eq!(mode(&env.config_file()), 0o600);
+    let logs: Vec<_> = std::fs::read_dir(env.path("logs"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(!logs.is_empty(), "PRAPP_LOG=info writes a log file");
+    for log in logs {
+        assert_eq!(mode(&log), 0o600, "{}", log.display());
+    }
+}

@@ -260,8 +260,7 @@ fn edit_file(path: &Path, change: impl FnOnce(&mut toml_edit::DocumentMut)) -> R
 
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    create_config_dir(dir)?;
     Ok(config::write_atomically(path, text)?)
 }
 
@@ -290,8 +289,7 @@ fn edit(path: &Path) -> Result<i32> {
         Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e).into()),
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    create_config_dir(dir)?;
     let copy = tempfile::Builder::new()
         .prefix(".config.")
         .suffix(".toml")
@@ -340,4 +338,16 @@ fn edit(path: &Path) -> Result<i32> {
             }
         }
     }
+}
+
+/// The config dir, owner-only (0700) whatever the umask, as the data dir is.
+fn create_config_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    Ok(())
 }
