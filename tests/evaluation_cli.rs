@@ -302,3 +302,33 @@ fn what_export_writes_evaluate_reads_back() {
         assert_eq!(e["overall_score"], stored["overall_score"], "{format}");
     }
 }
+
+/// A good discovery call is mostly short, open questions that build on what the prospect said,
+/// and a next step with a timeframe and a date: none of that is "no engagement", and neither a
+/// timeframe ("a two-week pilot") nor a date ("the 20th") is a quantified result.
+#[test]
+fn a_good_discovery_call_is_read_as_one() {
+    let env = Env::new();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/transcripts/sales_discovery.md"
+    );
+    let read: Value = serde_json::from_str(&env.ok(&["evaluate", path, "--json"])).unwrap();
+    let e = &read["evaluation"];
+    assert_eq!(e["preparation_type"], "sales");
+    let engagement = e["universal_scores"]["engagement"].as_f64().unwrap();
+    assert!(engagement >= 7.0, "engagement {engagement}: {e:#}");
+    assert!(e["overall_score"].as_f64().unwrap() >= 7.0, "{e:#}");
+    let text = env.ok(&["evaluate", path]);
+    for wrong in [
+        "a figure (two week",
+        "a figure (thirty minute",
+        "20th vp",
+        "(20th",
+    ] {
+        assert!(
+            !text.contains(wrong),
+            "{wrong:?} quoted as a result:\n{text}"
+        );
+    }
+}

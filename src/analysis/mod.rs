@@ -615,9 +615,11 @@ fn asks(text: &str, sentences: &[Sentence], said: impl Fn(&str) -> bool) -> Vec<
         .map(|(i, s)| {
             let t = s.span.of(text);
             let norm = text::normalized(t);
+            // "If you could fix one part, which would it be, and why?": open in mid-sentence too.
             let open = STARTS.iter().any(|st| norm.starts_with(st.as_str()))
-                || norm.contains(" what ")
-                || norm.contains(" how ");
+                || [" what ", " how ", " why ", " which ", " who "]
+                    .iter()
+                    .any(|w| norm.contains(w));
             let stems: FxHashSet<String> = text::content_stem_list(t).into_iter().collect();
             let shared = stems.iter().filter(|st| said(st)).count();
             let generic =

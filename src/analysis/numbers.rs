@@ -149,6 +149,15 @@ fn is_number_word(w: &str) -> bool {
     SET.contains(w)
 }
 
+/// "1st", "20th", "3rd": a day or a rank ("on the 20th"), not an amount of anything.
+fn is_ordinal(w: &str) -> bool {
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    !digits.is_empty()
+        && digits.len() <= 4
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(&w[digits.len()..], "st" | "nd" | "rd" | "th")
+}
+
 fn is_figure(t: &Tok<'_>) -> bool {
     t.norm.chars().any(|c| c.is_ascii_digit()) || is_number_word(&t.norm)
 }
@@ -195,6 +204,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
             && lower.chars().all(|c| c.is_ascii_digit())
             && (digits.starts_with("19") || digits.starts_with("20")))
             || (lower.len() == 2 && lower.starts_with('q'))
+            || is_ordinal(&lower)
         {
             Kind::Date
         } else {
@@ -307,5 +317,15 @@ mod tests {
         assert_eq!(k, [Kind::Date, Kind::Duration, Kind::Money, Kind::Count]);
         assert_eq!(f[1].2.as_deref(), Some("week"));
         assert_eq!(f[3].2.as_deref(), Some("paying"));
+    }
+
+    #[test]
+    fn ordinals_are_dates_not_amounts() {
+        let f =
+            kinds("Could we meet your VP on the 20th, or on March 3rd? We came 1st of 40 teams.");
+        let k: Vec<Kind> = f.iter().map(|f| f.1).collect();
+        assert_eq!(k, [Kind::Date, Kind::Date, Kind::Date, Kind::Count]);
+        assert_eq!(f[0].2, None, "a date measures nothing: {f:?}");
+        assert!(!is_ordinal("4th-quarter") && !is_ordinal("th") && is_ordinal("2nd"));
     }
 }

@@ -367,7 +367,13 @@ pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features 
     f[F::AsksGeneric as usize] = sat(a.asks.iter().filter(|q| q.generic).count() as f64, 2.0);
     f[F::AsksOpen as usize] = sat(real.iter().filter(|q| q.open).count() as f64, 2.0);
     f[F::Counterpart as usize] = sat(h.n(L::CounterpartRefs) as f64, 2.0);
-    f[F::WordsBand as usize] = if (35..=250).contains(&words) {
+    // A discovery turn that asks a real open question needs 15 words, not a 35-word story.
+    let least = if expect.asking && real.iter().any(|q| q.open) {
+        15
+    } else {
+        35
+    };
+    f[F::WordsBand as usize] = if (least..=250).contains(&words) {
         1.0
     } else {
         0.0

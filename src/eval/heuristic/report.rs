@@ -531,7 +531,8 @@ fn what_is_specific(a: &AnswerAnalysis, i: usize) -> String {
         s.span.start <= f.at
             && f.at < s.span.end
             && f.measure.is_some()
-            && f.kind != FigureKind::Date
+            // A timeframe ("a two-week pilot") is a plan, not a specific result.
+            && !matches!(f.kind, FigureKind::Date | FigureKind::Duration)
     }) {
         return format!(
             "a figure ({} {})",
