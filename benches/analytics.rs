@@ -86,7 +86,7 @@ fn main() {
     );
 
     let store = Store::open(&data).expect("store");
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let practice = Practice::local(&store, &coach).expect("practice");
     let last_90 = TrendsQuery {
         days: Some(90),

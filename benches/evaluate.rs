@@ -5,7 +5,9 @@
 //! - by meaning, a new session: no message of it stored yet (target: under 1 s; the model
 //!   already loaded and its reference sentences stored by an earlier evaluation);
 //! - by meaning again, every vector read from the database (target: under 20 ms);
-//! - loading the model, apart (target: under 150 ms).
+//! - loading the model, apart (target: under 150 ms);
+//! - the built-in coach's reply to the last answer: by shared words (target: under 5 ms), and
+//!   by meaning with one new answer to embed (target: under 60 ms).
 //!
 //! Run with `cargo bench --bench evaluate`. The semantic figures need the model: PRAPP_TEST_MODEL
 //! (a folder, .zip or .whl), else the wheel .ci/run downloads into target/model-wheel/. Prints
@@ -59,6 +61,12 @@ fn main() {
         ));
     });
     println!("  of which reading the answers:  median {}", show(analysis));
+    let session = session(&transcript);
+    let lexical_coach = prapp::coach::builtin::BuiltinCoach::lexical();
+    let reply = time(1000, || {
+        black_box(lexical_coach.next_message(black_box(&session)));
+    });
+    println!("coach reply, by shared words:    median {}", show(reply));
 
     let Some(src) = model_source() else {
         println!("by meaning: skipped — no model (PRAPP_TEST_MODEL, or run .ci/run to fetch it)");
@@ -98,6 +106,46 @@ fn main() {
         black_box(evaluate_with(&input, Some(&emb)).expect("evaluates"));
     });
     println!("by meaning, every vector stored: median {}", show(stored));
+
+    // The coach by meaning: every earlier message stored, the last answer new.
+    let model: Arc<dyn prapp::semantic::Embedder> = Arc::new(model);
+    let warm = Memory::default();
+    let before = prapp::coach::builtin::BuiltinCoach::semantic(
+        model.clone(),
+        Some(Arc::new(warm.snapshot_shared())),
+    );
+    let mut earlier = session.clone();
+    if let Some(t) = earlier.transcript.as_mut() {
+        t.pop();
+    }
+    before.next_message(&earlier);
+    let coach = time(20, || {
+        let c = prapp::coach::builtin::BuiltinCoach::semantic(
+            model.clone(),
+            Some(Arc::new(warm.snapshot())),
+        );
+        black_box(c.next_message(black_box(&session)));
+    });
+    println!("coach reply, by meaning (1 new): median {}", show(coach));
+}
+
+fn session(transcript: &[ChatMessage]) -> domain::Session {
+    domain::Session {
+        session_id: Uuid::now_v7(),
+        user_id: Uuid::nil(),
+        preparation_type: PreparationType::Interview,
+        meeting_subtype: Some("behavioral".into()),
+        agenda: Some("Senior backend engineer at a fintech".into()),
+        tone: Some("formal".into()),
+        role_context: None,
+        status: domain::SessionStatus::InProgress,
+        transcript: Some(transcript.to_vec()),
+        turn_count: transcript.len() / 2,
+        created_at: domain::now(),
+        updated_at: domain::now(),
+        completed_at: None,
+        evaluation_summary: None,
+    }
 }
 
 fn time(n: usize, mut f: impl FnMut()) -> Duration {
@@ -144,6 +192,11 @@ impl VectorCache for Memory {
 }
 
 impl Memory {
+    /// A handle on the same vectors.
+    fn snapshot_shared(&self) -> Memory {
+        Memory(self.0.clone())
+    }
+
     /// A copy that no longer shares what is saved into it.
     fn snapshot(&self) -> Memory {
         let m = self.0.lock().expect("lock").clone();

@@ -31,7 +31,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let store = Store::open(&data).expect("store");
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let user = store
         .create_account("bench@example.org", None, "$argon2id$not-used")
         .expect("account");

@@ -89,16 +89,24 @@ pub struct Engines {
     settings: Settings,
     paths: Paths,
     builtin: BuiltinCoach,
+    /// The embedding model and its vector store, opened once for the coach and the judge.
+    semantic: Option<Semantic>,
     llm: OnceLock<std::result::Result<LlmCoach, String>>,
     about_user: Option<String>,
 }
 
 impl Engines {
     pub fn new(settings: Settings, paths: Paths) -> Engines {
+        let semantic = semantic(&paths);
+        let builtin = match &semantic {
+            Some((model, cache)) => BuiltinCoach::semantic(model.clone(), cache.clone()),
+            None => BuiltinCoach::lexical(),
+        };
         Engines {
             settings,
             paths,
-            builtin: BuiltinCoach,
+            builtin,
+            semantic,
             llm: OnceLock::new(),
             about_user: None,
         }
@@ -168,36 +176,56 @@ impl Engines {
     /// (by meaning when the embedding model is installed).
     pub fn judge(&self) -> Result<Box<dyn Evaluator>> {
         if !self.settings.judge_is_llm() {
-            return Ok(Box::new(builtin_judge(&self.paths)));
+            return Ok(Box::new(judge_of(self.semantic.clone())));
         }
         Ok(Box::new(
-            llm_judge(&self.settings, &self.paths)?.with_fallback(builtin_judge(&self.paths)),
+            llm_judge(&self.settings, &self.paths)?.with_fallback(judge_of(self.semantic.clone())),
         ))
     }
 
     /// What to tell the user once when the built-in judge has no embedding model.
     pub fn judge_hint(&self) -> Option<&'static str> {
-        (!self.settings.judge_is_llm()
-            && crate::semantic::files::installed(&self.paths.data_dir).is_none())
-        .then_some(LEXICAL_HINT)
+        (!self.settings.judge_is_llm() && self.semantic.is_none()).then_some(LEXICAL_HINT)
     }
 }
 
 /// Said once when the built-in judge works without its embedding model.
 pub const LEXICAL_HINT: &str = "judged by shared words: no sentence-embedding model is installed — `prapp model pull` (90 MB) lets the judge read answers by meaning";
 
+/// The installed embedding model (loaded on first use) and the database that keeps its vectors,
+/// shared by the built-in coach and judge; `None` without a model.
+type Semantic = (
+    Arc<dyn crate::semantic::Embedder>,
+    Option<Arc<dyn crate::semantic::VectorCache>>,
+);
+
+fn semantic(paths: &Paths) -> Option<Semantic> {
+    let model = crate::semantic::files::installed(&paths.data_dir)?;
+    let cache = crate::store::EmbeddingCache::open(&paths.data_dir)
+        .map_err(|e| tracing::warn!(error = %e, "no embedding cache"))
+        .ok()
+        .map(|c| Arc::new(c) as Arc<dyn crate::semantic::VectorCache>);
+    Some((Arc::new(model), cache))
+}
+
 /// The built-in judge: by meaning when the embedding model is installed in the data dir (its
 /// vectors kept in the database), by shared words otherwise.
 pub fn builtin_judge(paths: &Paths) -> HeuristicEvaluator {
-    match crate::semantic::files::installed(&paths.data_dir) {
-        Some(model) => {
-            let cache = crate::store::EmbeddingCache::open(&paths.data_dir)
-                .map_err(|e| tracing::warn!(error = %e, "no embedding cache"))
-                .ok()
-                .map(|c| Arc::new(c) as Arc<dyn crate::semantic::VectorCache>);
-            HeuristicEvaluator::semantic(Arc::new(model), cache)
-        }
+    judge_of(semantic(paths))
+}
+
+fn judge_of(parts: Option<Semantic>) -> HeuristicEvaluator {
+    match parts {
+        Some((model, cache)) => HeuristicEvaluator::semantic(model, cache),
         None => HeuristicEvaluator::lexical(),
+    }
+}
+
+/// The built-in coach: it reads answers by meaning when the embedding model is installed.
+pub fn builtin_coach(paths: &Paths) -> BuiltinCoach {
+    match semantic(paths) {
+        Some((model, cache)) => BuiltinCoach::semantic(model, cache),
+        None => BuiltinCoach::lexical(),
     }
 }
 

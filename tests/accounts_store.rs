@@ -56,7 +56,7 @@ fn a_v4_database_is_upgraded_and_every_session_shows_in_sync_once() {
         }
     }
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     assert_eq!(p.user().user_id, user);
     let at = |text: &str| Cursor::parse(text).unwrap();
@@ -149,7 +149,7 @@ fn tokens_are_good_until_revoked_or_expired() {
 fn use_cases_for_one_account_never_see_anothers() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let ada = store.create_account("ada@example.org", None, "h").unwrap();
     let bob = store.create_account("bob@example.org", None, "h").unwrap();
     let pa = Practice::for_user(&store, &coach, ada.clone());

@@ -110,7 +110,7 @@ use PreparationType::*;
 fn trends_come_from_the_stored_columns_within_the_window_and_type() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     let user = p.user().user_id;
 
@@ -244,7 +244,7 @@ fn the_first_day_of_a_window_is_counted_session_by_session() {
 fn analytics_only_see_their_own_user() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     let stranger = Uuid::now_v7();
     rusqlite::Connection::open(store.path())
@@ -276,7 +276,7 @@ fn analytics_only_see_their_own_user() {
 fn a_replaced_evaluation_replaces_its_improvement_rows() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     let s = practised(
         &store,
@@ -308,7 +308,7 @@ fn a_replaced_evaluation_replaces_its_improvement_rows() {
 fn improvements_merge_recurring_weaknesses_with_the_latest_evaluation() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     let user = p.user().user_id;
     assert!(p.improvements().unwrap().improvements.is_empty());
@@ -368,7 +368,7 @@ fn improvements_merge_recurring_weaknesses_with_the_latest_evaluation() {
 fn a_drill_targets_the_weakest_dimension_and_trends_show_its_effect() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     let user = p.user().user_id;
 
@@ -511,7 +511,7 @@ fn a_v1_database_is_upgraded_and_its_evaluations_backfilled() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, prapp::store::SCHEMA_VERSION);
-    let coach = BuiltinCoach;
+    let coach = BuiltinCoach::lexical();
     let p = Practice::local(&store, &coach).unwrap();
     assert_eq!(p.user().user_id, user);
     let t = trends(&p, Some(90), None);

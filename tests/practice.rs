@@ -4,6 +4,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use prapp::coach::builtin::BuiltinCoach;
+
+static COACH: BuiltinCoach = BuiltinCoach::lexical();
 use prapp::coach::{Cancel, Coach, CoachError, Reply, Sink};
 use prapp::domain::{PreparationType, Role, Session, SessionSetup};
 use prapp::practice::Practice;
@@ -25,7 +27,7 @@ impl Coach for Flaky {
         cancel: &Cancel,
     ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() || !self.failing.load(Ordering::SeqCst) {
-            return BuiltinCoach.respond(session, sink, cancel);
+            return BuiltinCoach::lexical().respond(session, sink, cancel);
         }
         sink("half a rep");
         Err(CoachError::Failed("connection reset".into()))
@@ -83,7 +85,7 @@ fn a_failed_reply_keeps_the_answer_and_retry_completes_the_turn() {
 fn a_cancelled_reply_keeps_the_answer() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let practice = Practice::local(&store, &BuiltinCoach).unwrap();
+    let practice = Practice::local(&store, &COACH).unwrap();
     let s = practice.create(&setup()).unwrap();
     let mut pieces = 0;
     let err = practice
@@ -106,7 +108,7 @@ fn a_cancelled_reply_keeps_the_answer() {
 fn the_local_user_is_activated_by_the_first_completion() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let practice = Practice::local(&store, &BuiltinCoach).unwrap();
+    let practice = Practice::local(&store, &COACH).unwrap();
     assert!(!practice.user().is_activated);
     let s = practice.create(&setup()).unwrap();
     for a in [
@@ -117,7 +119,7 @@ fn the_local_user_is_activated_by_the_first_completion() {
         practice.send(s.session_id, a, &mut |_| true).unwrap();
     }
     practice.complete(s.session_id).unwrap();
-    let again = Practice::local(&store, &BuiltinCoach).unwrap();
+    let again = Practice::local(&store, &COACH).unwrap();
     assert!(again.user().is_activated);
 }
 
@@ -126,11 +128,11 @@ fn reopening_a_store_keeps_everything_and_migrates_once() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let store = Store::open(dir.path()).unwrap();
-        let practice = Practice::local(&store, &BuiltinCoach).unwrap();
+        let practice = Practice::local(&store, &COACH).unwrap();
         practice.create(&setup()).unwrap().session_id
     };
     let store = Store::open(dir.path()).unwrap();
-    let practice = Practice::local(&store, &BuiltinCoach).unwrap();
+    let practice = Practice::local(&store, &COACH).unwrap();
     assert_eq!(practice.show(id).unwrap().messages().len(), 1);
     assert_eq!(practice.list(&Default::default()).unwrap().total, 1);
 }

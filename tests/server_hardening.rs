@@ -41,7 +41,7 @@ impl Coach for SlowCoach {
             std::thread::sleep(self.0);
             self.1.store(true, Ordering::SeqCst);
         }
-        BuiltinCoach.respond(session, sink, cancel)
+        BuiltinCoach::lexical().respond(session, sink, cancel)
     }
 }
 
@@ -59,7 +59,7 @@ impl Coach for FailingCoach {
         cancel: &Cancel,
     ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() {
-            return BuiltinCoach.respond(session, sink, cancel);
+            return BuiltinCoach::lexical().respond(session, sink, cancel);
         }
         sink("Let me think");
         Err(CoachError::Failed("provider timed out".into()))
@@ -454,7 +454,7 @@ impl Coach for TricklingCoach {
         cancel: &Cancel,
     ) -> Result<Reply, CoachError> {
         if session.messages().is_empty() {
-            return BuiltinCoach.respond(session, sink, cancel);
+            return BuiltinCoach::lexical().respond(session, sink, cancel);
         }
         for piece in ["one ", "two ", "three ", "four ", "five ", "six "] {
             std::thread::sleep(Duration::from_millis(150));
@@ -545,7 +545,7 @@ impl Coach for SlowOpener {
     ) -> Result<Reply, CoachError> {
         std::thread::sleep(self.0);
         self.1.store(true, Ordering::SeqCst);
-        BuiltinCoach.respond(session, sink, cancel)
+        BuiltinCoach::lexical().respond(session, sink, cancel)
     }
 }
 

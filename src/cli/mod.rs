@@ -174,7 +174,7 @@ impl Ctx {
     fn open(paths: Paths, flags: &crate::config::Flags) -> crate::Result<Ctx> {
         let settings = crate::config::Settings::resolve(&paths, flags)?;
         let store = Store::open(&paths.data_dir)?;
-        let about = Practice::local(&store, &crate::coach::builtin::BuiltinCoach)?
+        let about = Practice::local(&store, &crate::coach::builtin::BuiltinCoach::lexical())?
             .profile()?
             .describe();
         let engines = Engines::new(settings.clone(), paths.clone()).with_about_user(about.clone());

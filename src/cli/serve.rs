@@ -11,7 +11,6 @@ use clap::Args;
 
 use super::Ctx;
 use crate::coach::Coach;
-use crate::coach::builtin::BuiltinCoach;
 use crate::config::env_var;
 use crate::error::Error;
 use crate::eval::Evaluator;
@@ -116,7 +115,7 @@ pub fn jwt_secret(data_dir: &Path) -> crate::Result<Vec<u8>> {
 /// `Arc<dyn Coach>`; the model is called on blocking threads that hold no database connection.
 fn coach(ctx: &Ctx) -> crate::Result<Arc<dyn Coach>> {
     if !ctx.settings.coach_is_llm(None) {
-        return Ok(Arc::new(BuiltinCoach));
+        return Ok(Arc::new(crate::engines::builtin_coach(&ctx.paths)));
     }
     let coach = crate::engines::llm_coach(&ctx.settings, &ctx.paths, None)?;
     eprintln!("prapp: coach: {}", coach.name());

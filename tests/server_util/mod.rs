@@ -63,7 +63,7 @@ impl TestServer {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
-        Self::start_full(configure, Arc::new(BuiltinCoach)).await
+        Self::start_full(configure, Arc::new(BuiltinCoach::lexical())).await
     }
 
     /// A server with another coach (slow, failing) to test streaming, errors and shutdown.
