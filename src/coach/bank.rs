@@ -72,6 +72,33 @@ pub struct Followups {
     pub context: Variants,
 }
 
+impl Followups {
+    /// Every pool of phrasings.
+    pub fn all(&self) -> [&Variants; 19] {
+        [
+            &self.vague,
+            &self.no_result,
+            &self.we_not_i,
+            &self.star_situation,
+            &self.star_action,
+            &self.star_result,
+            &self.too_short,
+            &self.off_topic,
+            &self.hedging,
+            &self.echo,
+            &self.repeats,
+            &self.tradeoff,
+            &self.recall_result,
+            &self.acknowledge,
+            &self.ack_figure,
+            &self.ack_action,
+            &self.move_on,
+            &self.after_close,
+            &self.context,
+        ]
+    }
+}
+
 const BANK_SOURCES: [(&str, &str); 6] = [
     (
         "interview",

@@ -250,9 +250,18 @@ pub fn figure_clause(a: &AnswerAnalysis) -> Option<String> {
     };
     // A result ("dropped from 900 to 240 ms") rather than a goal ("get it under 300 ms"): a
     // figure said with a result verb, else the last one.
+    // "two options" is a count, not a result: without a result verb it takes digits, a rate or
+    // money.
     let f = measured(a)
         .find(|f| sentence_of(f.at).is_some_and(|s| s.hits.any(L::ResultVerbs)))
-        .or_else(|| measured(a).last())?;
+        .or_else(|| {
+            measured(a)
+                .filter(|f| {
+                    f.text.chars().any(|c| c.is_ascii_digit())
+                        || matches!(f.kind, FigureKind::Rate | FigureKind::Money)
+                })
+                .last()
+        })?;
     let s = sentence_of(f.at)?;
     let sentence = s.span.of(&a.text);
     let at = f.at - s.span.start;
@@ -266,15 +275,51 @@ pub fn figure_clause(a: &AnswerAnalysis) -> Option<String> {
     Some(say_back(clause, 12))
 }
 
+/// The clause of a result said with a figure ("p99 dropped from 900 to 240 ms"), to recall
+/// later; a goal or a count ("I wrote the two options") is not one.
+pub fn result_clause(a: &AnswerAnalysis) -> Option<String> {
+    let f = measured(a).find(|f| {
+        a.sentences
+            .iter()
+            .any(|s| s.span.start <= f.at && f.at < s.span.end && s.hits.any(L::ResultVerbs))
+    })?;
+    let _ = f;
+    figure_clause(a)
+}
+
 /// The user's first own action ("I rewrote the importer"), said back to them ("you rewrote the
 /// importer").
 pub fn action_clause(a: &AnswerAnalysis) -> Option<String> {
     let s = a.sentences.iter().find(|s| s.own_actions > 0 && !s.echo)?;
     let sentence = s.span.of(&a.text);
     let words: Vec<&str> = sentence.split_whitespace().collect();
-    let i = words.iter().position(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w == "I"
+    // "I" that starts a main clause: not "before I say", "if I could".
+    let i = (0..words.len()).find(|&i| {
+        let bare = |w: &str| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        };
+        bare(words[i]) == "i"
+            && words[i] == words[i].trim_end_matches(',')
+            && (i == 0
+                || !matches!(
+                    bare(words[i - 1]).as_str(),
+                    "before"
+                        | "if"
+                        | "when"
+                        | "unless"
+                        | "until"
+                        | "after"
+                        | "as"
+                        | "because"
+                        | "that"
+                        | "what"
+                        | "how"
+                        | "whether"
+                        | "once"
+                        | "while"
+                        | "since"
+                ))
     })?;
     let rest = words[i..].join(" ");
     let clause = text::sentences::clauses(&rest, 2)
@@ -409,6 +454,22 @@ mod tests {
             action_clause(&a).as_deref(),
             Some("you profiled the hot path and moved the fraud check")
         );
+        assert_eq!(
+            result_clause(&a).as_deref(),
+            Some("p99 latency dropped by 60% in two weeks")
+        );
+        // A count and a subordinate "I" are not a result or an action to say back.
+        let a = heard(
+            "How did you settle it?",
+            "I wrote the two options up, I got both leads to score them against our goals, and we picked the smaller scope.",
+        );
+        assert_eq!(result_clause(&a), None);
+        assert_eq!(figure_clause(&a), None);
+        let a = heard(
+            "Thanks for the call.",
+            "Before I say anything about our product, can you walk me through how your team handles invoices today?",
+        );
+        assert_eq!(action_clause(&a), None);
     }
 
     #[test]

@@ -480,7 +480,7 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
         let recall = analyses[..analyses.len() - 1]
             .iter()
             .rev()
-            .find_map(listen::figure_clause);
+            .find_map(listen::result_clause);
         for m in needs.iter().copied() {
             let done = since.iter().any(|s| {
                 variants(move_variants(m), challenging)
@@ -514,7 +514,9 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
     // Moving on: acknowledge something specific in a full answer.
     let f = bank::followups();
     let strong = last.is_some_and(|_| needs.is_empty());
-    let specific = last.filter(|_| strong).and_then(|a| {
+    // In a discovery call the user's job is to ask: their "I" is not a story to acknowledge.
+    let asking = !expect(session, plan.subtype).outcome;
+    let specific = last.filter(|_| strong && !asking).and_then(|a| {
         listen::figure_clause(a)
             .map(|q| (q, &f.ack_figure))
             .or_else(|| listen::action_clause(a).map(|q| (q, &f.ack_action)))
@@ -683,25 +685,7 @@ mod tests {
             ];
             let _ = after(&mut s, &answers);
             let f = bank::followups();
-            let pools = [
-                &f.vague,
-                &f.no_result,
-                &f.we_not_i,
-                &f.star_situation,
-                &f.star_action,
-                &f.star_result,
-                &f.too_short,
-                &f.off_topic,
-                &f.hedging,
-                &f.echo,
-                &f.repeats,
-                &f.tradeoff,
-                &f.recall_result,
-                &f.acknowledge,
-                &f.ack_figure,
-                &f.ack_action,
-                &f.move_on,
-            ];
+            let pools = f.all();
             let r = replies(&s);
             for v in pools {
                 for t in v.normal.iter().chain(&v.challenging) {
@@ -792,27 +776,7 @@ mod tests {
             ..Slots::default()
         };
         let f = bank::followups();
-        let pools = [
-            &f.vague,
-            &f.no_result,
-            &f.we_not_i,
-            &f.star_situation,
-            &f.star_action,
-            &f.star_result,
-            &f.too_short,
-            &f.off_topic,
-            &f.hedging,
-            &f.echo,
-            &f.repeats,
-            &f.tradeoff,
-            &f.recall_result,
-            &f.acknowledge,
-            &f.ack_figure,
-            &f.ack_action,
-            &f.move_on,
-            &f.after_close,
-            &f.context,
-        ];
+        let pools = f.all();
         for v in pools {
             for t in v.normal.iter().chain(&v.challenging) {
                 let said = filled.fill(t).unwrap_or_default();
