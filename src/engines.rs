@@ -89,18 +89,21 @@ pub struct Engines {
     settings: Settings,
     paths: Paths,
     builtin: BuiltinCoach,
-    /// The embedding model and its vector store, opened once for the coach and the judge.
-    semantic: Option<Semantic>,
+    /// The embedding model and its vector store, opened once, when the coach or the judge first
+    /// needs them (not at start: most commands never do).
+    semantic: Arc<OnceLock<Option<Semantic>>>,
     llm: OnceLock<std::result::Result<LlmCoach, String>>,
     about_user: Option<String>,
 }
 
 impl Engines {
     pub fn new(settings: Settings, paths: Paths) -> Engines {
-        let semantic = semantic(&paths);
-        let builtin = match &semantic {
-            Some((model, cache)) => BuiltinCoach::semantic(model.clone(), cache.clone()),
-            None => BuiltinCoach::lexical(),
+        let semantic: Arc<OnceLock<Option<Semantic>>> = Arc::default();
+        let builtin = {
+            let (cell, paths) = (semantic.clone(), paths.clone());
+            BuiltinCoach::lazy(Arc::new(move || {
+                cell.get_or_init(|| open_semantic(&paths)).clone()
+            }))
         };
         Engines {
             settings,
@@ -176,16 +179,24 @@ impl Engines {
     /// (by meaning when the embedding model is installed).
     pub fn judge(&self) -> Result<Box<dyn Evaluator>> {
         if !self.settings.judge_is_llm() {
-            return Ok(Box::new(judge_of(self.semantic.clone())));
+            return Ok(Box::new(judge_of(self.semantic())));
         }
         Ok(Box::new(
-            llm_judge(&self.settings, &self.paths)?.with_fallback(judge_of(self.semantic.clone())),
+            llm_judge(&self.settings, &self.paths)?.with_fallback(judge_of(self.semantic())),
         ))
     }
 
     /// What to tell the user once when the built-in judge has no embedding model.
     pub fn judge_hint(&self) -> Option<&'static str> {
-        (!self.settings.judge_is_llm() && self.semantic.is_none()).then_some(LEXICAL_HINT)
+        (!self.settings.judge_is_llm()
+            && crate::semantic::files::installed(&self.paths.data_dir).is_none())
+        .then_some(LEXICAL_HINT)
+    }
+
+    fn semantic(&self) -> Option<Semantic> {
+        self.semantic
+            .get_or_init(|| open_semantic(&self.paths))
+            .clone()
     }
 }
 
@@ -194,12 +205,9 @@ pub const LEXICAL_HINT: &str = "judged by shared words: no sentence-embedding mo
 
 /// The installed embedding model (loaded on first use) and the database that keeps its vectors,
 /// shared by the built-in coach and judge; `None` without a model.
-type Semantic = (
-    Arc<dyn crate::semantic::Embedder>,
-    Option<Arc<dyn crate::semantic::VectorCache>>,
-);
+use crate::coach::builtin::Semantic;
 
-fn semantic(paths: &Paths) -> Option<Semantic> {
+fn open_semantic(paths: &Paths) -> Option<Semantic> {
     let model = crate::semantic::files::installed(&paths.data_dir)?;
     let cache = crate::store::EmbeddingCache::open(&paths.data_dir)
         .map_err(|e| tracing::warn!(error = %e, "no embedding cache"))
@@ -211,7 +219,7 @@ fn semantic(paths: &Paths) -> Option<Semantic> {
 /// The built-in judge: by meaning when the embedding model is installed in the data dir (its
 /// vectors kept in the database), by shared words otherwise.
 pub fn builtin_judge(paths: &Paths) -> HeuristicEvaluator {
-    judge_of(semantic(paths))
+    judge_of(open_semantic(paths))
 }
 
 fn judge_of(parts: Option<Semantic>) -> HeuristicEvaluator {
@@ -223,7 +231,7 @@ fn judge_of(parts: Option<Semantic>) -> HeuristicEvaluator {
 
 /// The built-in coach: it reads answers by meaning when the embedding model is installed.
 pub fn builtin_coach(paths: &Paths) -> BuiltinCoach {
-    match semantic(paths) {
+    match open_semantic(paths) {
         Some((model, cache)) => BuiltinCoach::semantic(model, cache),
         None => BuiltinCoach::lexical(),
     }

@@ -278,13 +278,13 @@ pub fn figure_clause(a: &AnswerAnalysis) -> Option<String> {
 /// The clause of a result said with a figure ("p99 dropped from 900 to 240 ms"), to recall
 /// later; a goal or a count ("I wrote the two options") is not one.
 pub fn result_clause(a: &AnswerAnalysis) -> Option<String> {
-    let f = measured(a).find(|f| {
+    // figure_clause takes a figure said with a result verb first: there is one.
+    let result = measured(a).any(|f| {
         a.sentences
             .iter()
             .any(|s| s.span.start <= f.at && f.at < s.span.end && s.hits.any(L::ResultVerbs))
-    })?;
-    let _ = f;
-    figure_clause(a)
+    });
+    result.then(|| figure_clause(a)).flatten()
 }
 
 /// The user's first own action ("I rewrote the importer"), said back to them ("you rewrote the

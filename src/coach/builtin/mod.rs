@@ -20,18 +20,23 @@ use crate::semantic::{Embedder, Embeddings, VectorCache};
 use crate::text;
 use listen::{Expect, Move};
 
+/// The embedding model and where its vectors are kept.
+pub type Semantic = (Arc<dyn Embedder>, Option<Arc<dyn VectorCache>>);
+
+/// Gives the model when the coach first needs it (`None`: not installed).
+pub type SemanticSource = Arc<dyn Fn() -> Option<Semantic> + Send + Sync>;
+
 /// The built-in coach; with the sentence-embedding model it reads answers by meaning (and the
 /// vectors it computes are kept, so the judge later reuses them).
 #[derive(Clone, Default)]
 pub struct BuiltinCoach {
-    model: Option<Arc<dyn Embedder>>,
-    cache: Option<Arc<dyn VectorCache>>,
+    semantic: Option<SemanticSource>,
 }
 
 impl std::fmt::Debug for BuiltinCoach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BuiltinCoach")
-            .field("semantic", &self.model.is_some())
+            .field("semantic", &self.semantic.is_some())
             .finish()
     }
 }
@@ -39,25 +44,27 @@ impl std::fmt::Debug for BuiltinCoach {
 impl BuiltinCoach {
     /// Reads answers by shared words.
     pub const fn lexical() -> Self {
-        BuiltinCoach {
-            model: None,
-            cache: None,
-        }
+        BuiltinCoach { semantic: None }
     }
 
     /// Reads answers by meaning with `model`, keeping its vectors in `cache`.
     pub fn semantic(model: Arc<dyn Embedder>, cache: Option<Arc<dyn VectorCache>>) -> Self {
+        Self::lazy(Arc::new(move || Some((model.clone(), cache.clone()))))
+    }
+
+    /// Reads answers by meaning when `source` gives a model at the first reply: a command that
+    /// never asks the coach anything never opens the model or its vectors.
+    pub fn lazy(source: SemanticSource) -> Self {
         BuiltinCoach {
-            model: Some(model),
-            cache,
+            semantic: Some(source),
         }
     }
 
     /// The coach's next message for `session`.
     pub fn next_message(&self, session: &Session) -> String {
-        match &self.model {
-            Some(m) => {
-                let emb = Embeddings::new(m.as_ref(), self.cache.as_deref());
+        match self.semantic.as_ref().and_then(|source| source()) {
+            Some((model, cache)) => {
+                let emb = Embeddings::new(model.as_ref(), cache.as_deref());
                 reply(session, Some(&emb))
             }
             None => reply(session, None),
@@ -446,8 +453,12 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
         .map(|q| {
             // A planned question of a sentence or two is said again whole; a long opening, by
             // its question.
-            if q.split_whitespace().count() <= 35 {
+            let short = |t: &str| t.split_whitespace().count() <= 35;
+            let asking = analysis::asking_part(q);
+            if short(q) {
                 q.to_string()
+            } else if short(asking) && asking.trim_end().ends_with('?') {
+                asking.to_string()
             } else {
                 question_of(q).to_string()
             }
