@@ -101,6 +101,32 @@ fn football_is_off_topic_and_a_paraphrase_is_not() {
             .all(|e| !e.note.contains("builds on")),
         "never praised as engagement"
     );
+    // Two answers, one about football: the football one is never quoted as a strength.
+    let mixed = judge(
+        &transcript(&[
+            (
+                "Tell me about a time you improved a system's performance.",
+                "At my last company the payments API timed out during the holiday peak. I profiled the hot path and moved the fraud check to a queue, and p99 latency dropped by 60% in two weeks.",
+            ),
+            (
+                q,
+                "Honestly my weekends are all about football. I play on Saturdays with friends from school, and on Sunday I watch the derby with my brother.",
+            ),
+        ]),
+        Some(&emb),
+    );
+    assert!(mixed.answers[1].flags.iter().any(|f| f == "off topic"));
+    for s in &mixed.strengths {
+        assert!(!s.contains("Saturdays") && !s.contains("football"), "{s}");
+    }
+    let praised = ["owns", "clear", "concrete", "specific", "builds on"];
+    for e in &mixed.evidence {
+        let off = e.quote.contains("Saturdays") || e.quote.contains("football");
+        assert!(
+            !(off && praised.iter().any(|p| e.note.contains(p))),
+            "an off-topic answer praised: {e:?}"
+        );
+    }
     let paraphrase = judge(
         &transcript(&[(
             q,

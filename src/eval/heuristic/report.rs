@@ -82,12 +82,20 @@ pub fn observations(j: &[Judged<'_>], session: &Session<'_>) -> Vec<Observation>
     let tone = session.tone.unwrap_or("neutral");
     for (ai, x) in j.iter().enumerate() {
         let a = x.a;
+        // An answer beside the point is never quoted as a strength, however well it is worded.
+        let beside = x
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::OffTopic | Flag::Echo | Flag::Repeats(_)));
         let mut push = |d: Dimension,
                         good: bool,
                         strength: f64,
                         sentence: usize,
                         anchor: Option<&str>,
                         note: String| {
+            if good && beside {
+                return;
+            }
             out.push(Observation {
                 dimension: d,
                 good,
