@@ -193,6 +193,27 @@ pub fn direct_sentence(a: &AnswerAnalysis) -> Option<usize> {
     plain.then_some(first)
 }
 
+/// Whether the question asks for a short answer ("in one sentence", "briefly").
+fn asks_for_brevity(question: &str) -> bool {
+    const BRIEF: &[&str] = &[
+        "one sentence",
+        "a sentence",
+        "single sentence",
+        "one line",
+        "briefly",
+        "in a few words",
+        "in a word",
+        "short version",
+        "quick version",
+        "in short",
+        "elevator pitch",
+        "thirty seconds",
+        "30 seconds",
+    ];
+    let norm = text::normalized(crate::analysis::asking_part(question));
+    text::count_phrases(&norm, BRIEF) > 0
+}
+
 pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features {
     let mut f = [0.0; F::COUNT];
     let words = a.words;
@@ -268,7 +289,10 @@ pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features 
             .count() as f64,
         1.0,
     );
+    // "In one sentence, what do you do?": a short answer is what was asked for.
+    let brief = asks_for_brevity(&a.question);
     f[F::Short as usize] = match words {
+        10.. if brief => 0.0,
         0..8 => 1.0,
         8..15 => 0.6,
         15..25 => 0.25,
@@ -368,7 +392,9 @@ pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features 
     f[F::AsksOpen as usize] = sat(real.iter().filter(|q| q.open).count() as f64, 2.0);
     f[F::Counterpart as usize] = sat(h.n(L::CounterpartRefs) as f64, 2.0);
     // A discovery turn that asks a real open question needs 15 words, not a 35-word story.
-    let least = if expect.asking && real.iter().any(|q| q.open) {
+    let least = if brief {
+        10
+    } else if expect.asking && real.iter().any(|q| q.open) {
         15
     } else {
         35
@@ -393,6 +419,21 @@ pub fn features(a: &AnswerAnalysis, found: &Found, expect: &Expect) -> Features 
         f[F::Substance as usize] = 0.0;
         f[F::Specific as usize] = 0.0;
     }
-    let _ = text::words;
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_that_asks_for_one_sentence_is_told_apart() {
+        assert!(asks_for_brevity(
+            "Thanks for coming in. In one sentence, what does your company do?"
+        ));
+        assert!(asks_for_brevity("Briefly: why now?"));
+        assert!(!asks_for_brevity(
+            "Walk me through the last incident you handled, from start to finish."
+        ));
+    }
 }

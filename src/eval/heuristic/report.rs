@@ -68,6 +68,16 @@ pub fn quote(a: &AnswerAnalysis, sentence: usize, anchor: Option<&str>) -> Strin
     pick.map_or_else(|| s.to_string(), |c| (*c).to_string())
 }
 
+/// Whether `phrase` opens the sentence or one of its clauses ("First, …", "…; then I …").
+fn leads_a_clause(sentence: &str, phrase: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    lower.starts_with(phrase)
+        || [", ", "; ", ": ", " and "].iter().any(|sep| {
+            lower.contains(&format!("{sep}{phrase} ")) || lower.contains(&format!("{sep}{phrase},"))
+        })
+}
+
 fn first_phrase_sentence(a: &AnswerAnalysis, l: L) -> Option<(usize, &'static str)> {
     a.sentences
         .iter()
@@ -125,8 +135,7 @@ pub fn observations(j: &[Judged<'_>], session: &Session<'_>) -> Vec<Observation>
             push(Engagement, false, 3.5, 0, None, note("curt", &[]));
             continue;
         }
-        if let Some((prev, _)) = a.repeats {
-            let _ = prev;
+        if a.repeats.is_some() {
             push(Engagement, false, 3.0, 0, None, note("repeated", &[]));
             push(RelevanceFocus, false, 3.0, 0, None, note("repeated", &[]));
         }
@@ -135,7 +144,12 @@ pub fn observations(j: &[Judged<'_>], session: &Session<'_>) -> Vec<Observation>
             if s.echo {
                 continue;
             }
-            if s.hits.any(L::Structure) && s.informative >= 3 {
+            // "What happens next?" asks, and "in the first two months" counts: neither signposts.
+            let leads = s
+                .hits
+                .first(L::Structure)
+                .is_some_and(|p| leads_a_clause(s.span.of(&a.text), p));
+            if leads && s.informative >= 3 && !s.span.question {
                 push(
                     ClarityStructure,
                     true,
@@ -893,5 +907,24 @@ fn answer_result(x: &Judged<'_>, obs: &[Observation], session: &Session<'_>) -> 
         rubric_missing: missing,
         flags: x.flags.iter().map(|f| f.describe(a.language)).collect(),
         suggestion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_word_that_opens_a_clause_signposts() {
+        assert!(leads_a_clause("First, I mapped the callers.", "first"));
+        assert!(leads_a_clause(
+            "I mapped the callers; then I cut the API.",
+            "then"
+        ));
+        assert!(!leads_a_clause(
+            "Rejections dropped to 4% in the first two months.",
+            "first"
+        ));
+        assert!(!leads_a_clause("What happens next, and how often?", "next"));
     }
 }
