@@ -1,7 +1,8 @@
 //! `prapp session …`
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::panic::UnwindSafe;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -11,12 +12,13 @@ use super::{Ctx, chat, evaluate};
 use crate::domain::{MAX_ROLE_CONTEXT_CHARS, Session, SessionSetup, SessionStatus};
 use crate::error::Error;
 use crate::store::ListFilter;
+use crate::text::document;
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
     /// Start a practice session and open the chat
     #[command(
-        after_help = "Example:\n  prapp session new --type interview --subtype behavioral \\\n      --agenda \"Senior backend role at a fintech\" --tone challenging --context-file cv.md\n\nSee also: prapp chat, prapp session list"
+        after_help = "Example:\n  prapp session new --type interview --subtype behavioral \\\n      --agenda \"Senior backend role at a fintech\" --tone challenging \\\n      --context-file cv.pdf --job-file job.md\n\nThe CV and the job description are stored together as the session's role context\n(20000 characters at most); a PDF must have a text layer (not a scanned image).\n\nSee also: prapp chat, prapp session list"
     )]
     New(NewArgs),
     /// List sessions, newest first (archived ones with --status archived)
@@ -82,9 +84,15 @@ pub struct NewArgs {
     /// Role or CV context, as text
     #[arg(long, conflicts_with = "context_file")]
     pub context: Option<String>,
-    /// Role or CV context, read from a file (Markdown or text)
+    /// Your CV or notes on the role, from a file: PDF, Markdown or text
     #[arg(long, value_name = "FILE")]
     pub context_file: Option<PathBuf>,
+    /// The job description, as text
+    #[arg(long, value_name = "TEXT", conflicts_with = "job_file")]
+    pub job: Option<String>,
+    /// The job description, from a file: PDF, Markdown or text
+    #[arg(long, value_name = "FILE")]
+    pub job_file: Option<PathBuf>,
     /// Don't open the chat; just print the new session (with -q: only its id)
     #[arg(long)]
     pub no_chat: bool,
@@ -142,11 +150,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
     let mut out = output::stdout();
     match cmd {
         SessionCmd::New(args) => {
-            let role_context = match (&args.context, &args.context_file) {
-                (Some(text), _) => Some(text.clone()),
-                (None, Some(path)) => Some(read_context(path)?),
-                (None, None) => None,
-            };
+            let role_context = role_context(&args)?;
             let setup = SessionSetup {
                 preparation_type: Some(args.preparation_type.parse().map_err(Error::from)?),
                 meeting_subtype: args.subtype,
@@ -305,24 +309,125 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
     Ok(0)
 }
 
-fn read_context(path: &PathBuf) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("cannot read --context-file {}", path.display()), e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Input(format!(
-            "--context-file {} is not UTF-8 text — export it as Markdown or plain text",
-            path.display()
-        ))
-    })?;
-    let len = text.trim().chars().count();
+/// Where a piece of the role context came from, for messages: "--context-file cv.pdf".
+fn source(flag: &str, path: Option<&Path>) -> String {
+    match path {
+        Some(p) => format!("{flag}-file {}", p.display()),
+        None => flag.to_string(),
+    }
+}
+
+/// The CV and the job description as one `role_context` (see [`document::join_context`]),
+/// read from the files given, within the limit for the two together.
+fn role_context(args: &NewArgs) -> Result<Option<String>> {
+    let cv = match (&args.context, &args.context_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_document("--context-file", path)?),
+        (None, None) => None,
+    };
+    let job = match (&args.job, &args.job_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_document("--job-file", path)?),
+        (None, None) => None,
+    };
+    let joined = document::join_context(cv.as_deref(), job.as_deref());
+    let len = joined.as_deref().map_or(0, |c| c.chars().count());
     if len > MAX_ROLE_CONTEXT_CHARS {
+        let cv_source = cv
+            .is_some()
+            .then(|| source("--context", args.context_file.as_deref()));
+        let job_source = job
+            .is_some()
+            .then(|| source("--job", args.job_file.as_deref()));
+        let what = match (cv_source, job_source) {
+            (Some(c), Some(j)) => format!("{c} and {j} together are"),
+            (Some(one), None) | (None, Some(one)) => format!("{one} is"),
+            (None, None) => "the role context is".into(),
+        };
         return Err(Error::Input(format!(
-            "--context-file {} is too long: {len} characters, the limit is {MAX_ROLE_CONTEXT_CHARS} — keep the relevant part",
-            path.display()
+            "{what} too long: {len} characters, the limit is {MAX_ROLE_CONTEXT_CHARS} — keep the relevant part"
         ))
         .into());
     }
-    Ok(text)
+    Ok(joined)
+}
+
+/// A CV or a job description from a file: the text layer of a PDF (told by its `%PDF-` header,
+/// whatever the file is called), or UTF-8 text or Markdown as written.
+fn read_document(flag: &str, path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::io(format!("cannot read {flag} {}", path.display()), e))?;
+    let fail = |what: &str| Error::Input(format!("{flag} {} {what}", path.display()));
+    // PDF readers accept the header anywhere in the first 1024 bytes.
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Ok(pdf_text(&bytes).map_err(|what| fail(&what))?);
+    }
+    let is_pdf_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let text = String::from_utf8(bytes).map_err(|_| {
+        fail(if is_pdf_name {
+            "is not a PDF (no %PDF- header) and not UTF-8 text either — export it again as PDF, Markdown or plain text"
+        } else {
+            "is not UTF-8 text — export it as Markdown, plain text or PDF"
+        })
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// The text of a PDF, tidied (see [`document::tidy_extracted`]); the error says what is wrong
+/// with the file and what to do, after the file's name.
+fn pdf_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    const AGAIN: &str = "export it again, or as text or Markdown";
+    match quietly(|| pdf_extract::extract_text_from_mem(bytes)) {
+        None => Err(format!(
+            "could not be read as a PDF (it may be damaged) — {AGAIN}"
+        )),
+        Some(Err(e)) => {
+            let why = e.to_string();
+            let lower = why.to_lowercase();
+            // lopdf: "invalid password for encrypted PDF", "decryption error: …",
+            // "unsupported security handler". An empty user password is tried already.
+            if ["crypt", "password", "security handler"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                return Err(
+                    "is password-protected — save a copy without the password, or export it as text or Markdown"
+                        .into(),
+                );
+            }
+            let why = why.trim_start_matches("PDF error: ");
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+            Err(format!("is not a readable PDF ({why}) — {AGAIN}"))
+        }
+        Some(Ok(raw)) => {
+            let text = document::tidy_extracted(&raw);
+            // A scanned CV has a few stray characters at most.
+            if text.chars().filter(|c| c.is_alphanumeric()).count() < 20 {
+                return Err(
+                    "has no text layer (a scanned image?) — export it as text or Markdown, or run OCR on it first"
+                        .into(),
+                );
+            }
+            Ok(text)
+        }
+    }
+}
+
+/// Runs `f`; a panic becomes `None`, and prints nothing: pdf-extract panics on some malformed
+/// files, and the user should see one clear error line, not a Rust panic message. The hook is
+/// process-wide, so the previous one is put back straight after.
+fn quietly<T>(f: impl FnOnce() -> T + UnwindSafe) -> Option<T> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(f);
+    std::panic::set_hook(previous);
+    out.ok()
 }
 
 fn status_cell(s: SessionStatus) -> String {

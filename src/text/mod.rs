@@ -1,6 +1,8 @@
 //! Small text utilities shared by the coach and the evaluator: words, sentences, a light stemmer,
 //! phrase counting. Pure functions over `&str`; nothing here allocates more than it returns.
+//! [`document`] reads a CV and a job description (the session's role context).
 
+pub mod document;
 pub mod sentences;
 
 /// A word as [`words`] gives it: short words (nearly all) are kept inline, not on the heap.
