@@ -70,11 +70,19 @@ pub struct Followups {
     pub move_on: Variants,
     pub after_close: Variants,
     pub context: Variants,
+    pub back_to: Variants,
+    pub anything_else: Variants,
+    pub as_said: Variants,
+    pub small_talk: Variants,
+    pub objection: Variants,
+    pub answer_concern: Variants,
+    pub cv_employer: Variants,
+    pub job_skill: Variants,
 }
 
 impl Followups {
     /// Every pool of phrasings.
-    pub fn all(&self) -> [&Variants; 19] {
+    pub fn all(&self) -> [&Variants; 27] {
         [
             &self.vague,
             &self.no_result,
@@ -95,6 +103,14 @@ impl Followups {
             &self.move_on,
             &self.after_close,
             &self.context,
+            &self.back_to,
+            &self.anything_else,
+            &self.as_said,
+            &self.small_talk,
+            &self.objection,
+            &self.answer_concern,
+            &self.cv_employer,
+            &self.job_skill,
         ]
     }
 }

@@ -93,6 +93,11 @@ pub fn system_prompt(session: &Session, about_user: Option<&str>, omitted: usize
     if let Some(u) = about_user.filter(|s| !s.trim().is_empty()) {
         setup.push_str(&format!("- About the user: {}\n", u.trim()));
     }
+    let brief = super::builtin::brief_for_llm(session);
+    if !brief.is_empty() {
+        setup.push('\n');
+        setup.push_str(&brief);
+    }
     if omitted > 0 {
         setup.push_str(&format!(
             "- Note: {omitted} messages from the middle of this conversation are left out for length; carry on from the latest ones.\n"
@@ -330,6 +335,27 @@ mod tests {
         assert!(p.contains("ex-Amazon") && p.contains("Target role: CTO"));
         assert!(p.contains("Be challenging"));
         assert!(!p.contains('{'), "unfilled placeholder: {p}");
+    }
+
+    #[test]
+    fn the_system_prompt_carries_the_persona_card_and_what_the_answer_gave() {
+        let mut s = session(2, 1);
+        s.preparation_type = crate::domain::PreparationType::Sales;
+        s.meeting_subtype = Some("discovery".into());
+        let p = system_prompt(&s, None, 0);
+        let card = crate::coach::builtin::plan(&s).persona.expect("a card");
+        assert!(p.contains(&card.name), "{p}");
+        assert!(p.contains(&card.facts[0].answer), "{p}");
+        assert!(p.contains(&card.next_step.accept), "{p}");
+        assert!(p.contains("the user leads"), "{p}");
+        if let Some(m) = s.transcript.as_mut().and_then(|t| t.last_mut()) {
+            m.role = crate::domain::Role::User;
+            m.content =
+                "I led the rollout myself, and churn fell from 9% to 4% in a quarter.".into();
+        }
+        let p = system_prompt(&s, None, 0);
+        assert!(p.contains("don't ask for a number"), "{p}");
+        assert!(p.contains("don't ask for their own part"), "{p}");
     }
 
     #[test]

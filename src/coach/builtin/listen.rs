@@ -82,11 +82,16 @@ pub fn off_topic(a: &AnswerAnalysis) -> bool {
     }
     // Without the model, shared words alone would call every paraphrase off topic: it takes an
     // answer that touches little of the conversation *and* talks about life outside work.
-    let leisure = text::content_stems(&a.text)
+    let leisure = leisure(&a.text);
+    a.words >= 15 && leisure >= 2 && a.relevance < 0.3 && measured(a).next().is_none()
+}
+
+/// How many distinct words of `text` are about life outside work.
+pub fn leisure(text: &str) -> usize {
+    text::content_stems(text)
         .iter()
         .filter(|w| LEISURE_STEMS.contains(w.as_str()))
-        .count();
-    a.words >= 15 && leisure >= 2 && a.relevance < 0.3 && measured(a).next().is_none()
+        .count()
 }
 
 /// Words about life outside work: sport, food, weather, holidays, pets, hobbies, TV, family.
@@ -272,7 +277,7 @@ pub fn figure_clause(a: &AnswerAnalysis) -> Option<String> {
             start <= at && at < start + c.len()
         })
         .unwrap_or(sentence);
-    Some(say_back(clause, 12))
+    Some(say_back(clause, 16))
 }
 
 /// The clause of a result said with a figure ("p99 dropped from 900 to 240 ms"), to recall
@@ -360,6 +365,39 @@ pub fn clause_with(a: &AnswerAnalysis, phrase: &str) -> Option<String> {
     None
 }
 
+/// Words that leave a cut quote hanging ("grown 30% a month since", "of monthly").
+const DANGLING: &[&str] = &[
+    "since",
+    "until",
+    "than",
+    "per",
+    "over",
+    "under",
+    "around",
+    "about",
+    "into",
+    "onto",
+    "across",
+    "through",
+    "during",
+    "within",
+    "without",
+    "between",
+    "from",
+    "toward",
+    "towards",
+    "monthly",
+    "weekly",
+    "daily",
+    "annual",
+    "yearly",
+    "quarterly",
+    "new",
+    "more",
+    "less",
+    "fewer",
+];
+
 /// At most `max` words of `s`, without a leading "and"/"but"/"so", closing punctuation or
 /// Markdown.
 fn say_back(s: &str, max: usize) -> String {
@@ -394,7 +432,8 @@ fn say_back(s: &str, max: usize) -> String {
         && words.last().is_some_and(|w| {
             let w = w.to_lowercase();
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
-            text::is_stop_word(bare) && !bare.chars().any(|c| c.is_ascii_digit())
+            (text::is_stop_word(bare) || DANGLING.contains(&bare))
+                && !bare.chars().any(|c| c.is_ascii_digit())
         })
     {
         words.pop();

@@ -9,6 +9,7 @@
 //! synced from elsewhere continues naturally.
 
 pub mod listen;
+pub mod persona;
 
 use std::sync::Arc;
 
@@ -18,7 +19,9 @@ use crate::analysis::{self, AnswerAnalysis, Setting};
 use crate::domain::{PreparationType, Role, Session};
 use crate::semantic::{Embedder, Embeddings, VectorCache};
 use crate::text;
+use crate::text::document;
 use listen::{Expect, Move};
+use persona::Persona;
 
 /// The embedding model and where its vectors are kept.
 pub type Semantic = (Arc<dyn Embedder>, Option<Arc<dyn VectorCache>>);
@@ -135,25 +138,79 @@ impl Rng {
     }
 }
 
-/// The user's agenda as it reads inside a sentence ("Senior backend role" → "senior backend
-/// role", but "AWS migration" stays), or the bank's default topic.
+/// The user's agenda as a noun phrase that reads inside a sentence: "Senior backend role at a
+/// fintech" → "the senior backend role at a fintech", "Selling an observability platform to
+/// fintechs" → "an observability platform", "my Series A pitch" → "your Series A pitch", but
+/// "AWS migration" keeps its capitals. Without an agenda, the bank's default topic.
 pub fn topic(bank: &Bank, agenda: Option<&str>) -> String {
     let Some(agenda) = agenda.map(str::trim).filter(|a| !a.is_empty()) else {
         return bank.default_topic.clone();
     };
     let first_line = agenda.lines().next().unwrap_or(agenda);
-    let t = first_line
+    let mut t = first_line
         .trim()
-        .trim_end_matches(['.', '!', '?', ':', ';']);
-    let first_word = t.split_whitespace().next().unwrap_or("");
-    let acronym = first_word.chars().skip(1).any(|c| c.is_uppercase());
-    if acronym {
-        return t.to_string();
+        .trim_end_matches(['.', '!', '?', ':', ';'])
+        .trim();
+    // "Selling X to Y", "Pitching X": the thing is X.
+    const DOING: &[&str] = &[
+        "selling ",
+        "pitching ",
+        "presenting ",
+        "discussing ",
+        "demoing ",
+        "introducing ",
+        "talking about ",
+        "preparing for ",
+        "practicing for ",
+        "practising for ",
+        "rehearsing for ",
+        "rehearsing ",
+        "interviewing for ",
+    ];
+    let lower = t.to_lowercase();
+    if let Some(d) = DOING
+        .iter()
+        .find(|d| lower.starts_with(*d) && t.is_char_boundary(d.len()))
+    {
+        let selling = matches!(*d, "selling " | "pitching " | "demoing " | "introducing ");
+        t = t[d.len()..].trim_start();
+        if selling && let Some(to) = t.find(" to ") {
+            t = &t[..to];
+        }
     }
-    let mut c = t.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => bank.default_topic.clone(),
+    let mut words: Vec<String> = t.split_whitespace().map(str::to_string).collect();
+    let Some(first) = words.first().cloned() else {
+        return bank.default_topic.clone();
+    };
+    let lower_first = first.to_lowercase();
+    // The agenda is the user's: "my pitch" is "your pitch" in the counterpart's mouth.
+    match lower_first.as_str() {
+        "my" | "our" => words[0] = "your".into(),
+        _ => {}
+    }
+    let acronym = first
+        .chars()
+        .skip(1)
+        .any(|c| c.is_uppercase() || c.is_ascii_digit());
+    if !acronym && first.chars().next().is_some_and(char::is_uppercase) {
+        // "Senior backend role" → "senior backend role"; a name ("Kubernetes") keeps its capital
+        // when it is the whole topic.
+        if words.len() > 1 || text::is_stop_word(&lower_first) {
+            words[0] = lower_first.clone();
+        }
+    }
+    const DETERMINERS: &[&str] = &[
+        "a", "an", "the", "my", "our", "your", "this", "that", "these", "those", "their", "his",
+        "her", "its", "some", "any", "i", "we", "you", "how", "what", "why", "when", "whether",
+    ];
+    let phrase = words.join(" ");
+    let needs_article = words.len() > 1
+        && !DETERMINERS.contains(&words[0].to_lowercase().as_str())
+        && !words[0].ends_with("ing");
+    if needs_article {
+        format!("the {phrase}")
+    } else {
+        phrase
     }
 }
 
@@ -234,6 +291,16 @@ pub struct Plan {
     pub challenging: bool,
     pub subtype: &'static Subtype,
     pub bank: &'static Bank,
+    /// Who the counterpart is, in a role-play.
+    pub persona: Option<&'static Persona>,
+    /// The company the agenda names, said in place of the card's.
+    pub company: Option<String>,
+    /// The card's objections this session raises, in order; in a call the user leads they come
+    /// between answers, otherwise they are items of the plan.
+    pub objections: Vec<String>,
+    /// The user leads (a discovery call): the counterpart answers, and its own lines come only
+    /// when the user asks nothing.
+    pub user_led: bool,
 }
 
 pub fn plan(session: &Session) -> Plan {
@@ -243,11 +310,61 @@ pub fn plan(session: &Session) -> Plan {
         .unwrap_or_else(|_| bank.default());
     let challenging = is_challenging(session.tone.as_deref());
     let seed = session.session_id.as_u128();
-    let topic = topic(bank, session.agenda.as_deref());
+    let (cv, job) = session
+        .role_context
+        .as_deref()
+        .map_or(("", None), document::split_context);
+    let ad = job.map(document::job_ad);
+    // Without an agenda, the job description names the role: "the Staff Engineer role at Ledgerly".
+    let topic = match (session.agenda.as_deref(), &ad) {
+        (None, Some(ad)) if ad.title.is_some() => {
+            let title = ad.title.as_deref().unwrap_or_default();
+            let title = title
+                .split([',', '(', '|', '—', '–'])
+                .next()
+                .unwrap_or(title)
+                .trim();
+            match ad.company.as_deref() {
+                Some(c) => format!("the {title} role at {c}"),
+                None => format!("the {title} role"),
+            }
+        }
+        _ => topic(bank, session.agenda.as_deref()),
+    };
     let fill = |s: &str| s.replace("{topic}", &topic);
 
     let mut rng = Rng::new(seed, 1);
-    let opening = fill(&subtype.openings[rng.below(subtype.openings.len())]);
+    let subtype_name = session.meeting_subtype.as_deref().unwrap_or(&subtype.name);
+    let about = format!(
+        "{} {}",
+        session.agenda.as_deref().unwrap_or_default(),
+        session.role_context.as_deref().unwrap_or_default()
+    );
+    let persona = persona::for_session(session.preparation_type, subtype_name, &about, seed);
+    let company = persona.and(
+        persona::agenda_company(session.agenda.as_deref())
+            .or_else(|| ad.as_ref().and_then(|a| a.company.clone())),
+    );
+    let user_led = !expect(session, subtype).outcome;
+    let bank_opening = fill(&subtype.openings[rng.below(subtype.openings.len())]);
+    let opening = match persona {
+        Some(p) => {
+            let say = |l: &str| p.say(l, company.as_deref());
+            // A prospect opens with their own greeting and the bank's question; anyone else
+            // with the bank's opening, which sets the scene (a case, a design prompt).
+            let base = if session.preparation_type == PreparationType::Sales {
+                format!(
+                    "{} {}",
+                    say(&p.greeting),
+                    analysis::asking_part(&bank_opening)
+                )
+            } else {
+                bank_opening.clone()
+            };
+            introduce(&base, &p.introduction(company.as_deref()))
+        }
+        None => bank_opening,
+    };
     let mut order: Vec<usize> = (0..subtype.questions.len()).collect();
     for i in (1..order.len()).rev() {
         order.swap(i, rng.below(i + 1));
@@ -261,24 +378,98 @@ pub fn plan(session: &Session) -> Plan {
         .filter(|q| !opening.contains(q.as_str()))
         .take(bank.questions_per_session.saturating_sub(1))
         .collect();
-    // Weave the CV/context in: its strongest lines become questions of their own.
-    if let Some(ctx) = session.role_context.as_deref() {
-        let templates = variants(&bank::followups().context, challenging);
-        for (k, h) in highlights(ctx).into_iter().enumerate() {
-            let at = (1 + 2 * k).min(questions.len());
-            let t = &templates[rng.below(templates.len())];
-            questions.insert(at, t.replace("{quote}", &h));
+    // Weave the CV in: its strongest lines become questions of their own; in an interview the
+    // first employer comes up early, and the job description's skills are asked about.
+    let f = bank::followups();
+    let mut woven: Vec<(usize, String)> = Vec::new();
+    let pick = |rng: &mut Rng, v: &Variants, quote: &str| {
+        let list = variants(v, challenging);
+        (!list.is_empty()).then(|| list[rng.below(list.len())].replace("{quote}", quote))
+    };
+    let interview = session.preparation_type == PreparationType::Interview
+        && !subtype_name.starts_with("drill-");
+    if interview && let Some(first) = document::profile(cv).employers.first() {
+        let quote = match first.role.as_deref() {
+            Some(role) => format!("{} as {role}", first.employer),
+            None => first.employer.clone(),
+        };
+        woven.extend(pick(&mut rng, &f.cv_employer, &quote).map(|q| (0, q)));
+    }
+    for (k, h) in highlights(cv).into_iter().enumerate() {
+        woven.extend(pick(&mut rng, &f.context, &h).map(|q| (2 + 2 * k, q)));
+    }
+    if interview && let Some(ad) = &ad {
+        let skills = &ad.skills;
+        let quote = match &skills[..] {
+            [] => String::new(),
+            [one] => one.clone(),
+            [a, b, ..] => format!("{a} and {b}"),
+        };
+        if !quote.is_empty() {
+            woven.extend(pick(&mut rng, &f.job_skill, &quote).map(|q| (1, q)));
+        }
+    }
+    for (at, q) in woven {
+        questions.insert(at.min(questions.len()), q);
+        questions.pop();
+    }
+    // The card's objections, in an order of the session's own.
+    let mut objections: Vec<String> = persona.map_or_else(Vec::new, |p| {
+        p.objections
+            .iter()
+            .map(|o| p.say(&o.text, company.as_deref()))
+            .collect()
+    });
+    for i in (1..objections.len()).rev() {
+        objections.swap(i, rng.below(i + 1));
+    }
+    if !user_led {
+        let n = match session.preparation_type {
+            PreparationType::Pitch | PreparationType::Sales => 2,
+            _ => 1,
+        };
+        objections.truncate(n);
+        let prompts = variants(&bank::followups().answer_concern, challenging);
+        for (k, o) in objections.iter().enumerate() {
+            let at = (2 + 2 * k).min(questions.len());
+            // A concern said as a statement is handed over with a question.
+            let item = if o.trim_end().ends_with('?') || prompts.is_empty() {
+                o.clone()
+            } else {
+                format!("{o} {}", prompts[k % prompts.len()])
+            };
+            questions.insert(at, item);
             questions.pop();
         }
     }
     let mut items = vec![opening];
     items.extend(questions);
+    // An interviewer leaves the last minutes for the candidate's questions.
+    if let Some(q) = persona.and_then(|p| p.closing_question.as_deref()) {
+        items.push(q.to_string());
+    }
     Plan {
         items,
         closing: fill(&subtype.closing),
         challenging,
         subtype,
         bank,
+        persona,
+        company,
+        objections,
+        user_led,
+    }
+}
+
+/// `intro` said after the first sentence of `opening` ("Thanks for coming in. I'm Samuel…").
+fn introduce(opening: &str, intro: &str) -> String {
+    match text::sentences::split(opening).first() {
+        Some(first) if first.end < opening.len() => format!(
+            "{} {intro} {}",
+            opening[..first.end].trim(),
+            opening[first.end..].trim()
+        ),
+        _ => format!("{intro} {opening}"),
     }
 }
 
@@ -479,6 +670,37 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
     };
     let last = analyses.last();
 
+    // In a role-play the counterpart answers what the user asked it, from its card.
+    let mut prefix = String::new();
+    if let Some(p) = plan.persona
+        && answered
+    {
+        let said = transcript.last().map_or("", |m| m.content.as_str());
+        let turn = RolePlayTurn {
+            plan: &plan,
+            persona: p,
+            ai: &ai,
+            said,
+            users: transcript.iter().filter(|m| m.role == Role::User).count(),
+            pending: &question,
+            since: since.len(),
+            at_end: asked == plan.items.len() && p.closing_question.is_some(),
+            progress: asked as f64 / plan.items.len().max(1) as f64,
+        };
+        match role_play(&turn, emb, &mut rng, &fresh, slots) {
+            Said::All(reply) => return reply,
+            Said::First(answers) => prefix = answers,
+            Said::Nothing => {}
+        }
+    }
+    let with_prefix = |reply: String| {
+        if prefix.is_empty() {
+            reply
+        } else {
+            format!("{prefix} {reply}")
+        }
+    };
+
     // At most two follow-ups on one question, never the same move twice on it, never the same
     // wording twice in a session.
     let needs = last.map_or_else(Vec::new, |a| {
@@ -507,7 +729,7 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
                 && let Some(t) = fresh(&mut rng, &bank::followups().recall_result)
                 && let Some(said) = (Slots { recall: r, ..slots }).fill(&t)
             {
-                return said;
+                return with_prefix(said);
             }
             let quote = quote_for(m, a);
             if let Some(t) = fresh(&mut rng, move_variants(m))
@@ -518,7 +740,7 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
                 })
                 .fill(&t)
             {
-                return said;
+                return with_prefix(said);
             }
         }
     }
@@ -545,10 +767,326 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
     }
     .or_else(|| fresh(&mut rng, &f.acknowledge));
     let next = plan.items.get(asked).unwrap_or(&plan.closing);
-    match ack {
+    with_prefix(match ack {
+        // Having just answered the user's question, the counterpart goes straight on.
+        Some(_) if !prefix.is_empty() => next.clone(),
         Some(ack) => format!("{ack} {next}"),
         None => next.clone(),
+    })
+}
+
+/// What an LLM playing the counterpart is told beyond the setup: the persona card it plays
+/// (who it is, what it knows and shares only when asked, its objections, how it takes a proposed
+/// next step, the interview's closing question), and what the user's latest answer already holds
+/// so it never asks for that again. Empty when there is nothing to add.
+pub fn brief_for_llm(session: &Session) -> String {
+    let plan = plan(session);
+    let mut out = String::new();
+    if let Some(p) = plan.persona {
+        let company = plan.company.as_deref();
+        let say = |l: &str| p.say(l, company);
+        out.push_str(&format!(
+            "Your character: {}\n",
+            p.introduction(company).trim_start_matches("I'm ")
+        ));
+        out.push_str(
+            "What you know, and share only when the user asks about it (in your own words, one              topic at a time):\n",
+        );
+        for f in &p.facts {
+            out.push_str(&format!(
+                "- {}: {}\n",
+                f.topic.replace('_', " "),
+                say(&f.answer)
+            ));
+        }
+        if !plan.objections.is_empty() {
+            out.push_str("Concerns to raise, one at a time, when it fits the conversation:\n");
+            for o in &plan.objections {
+                out.push_str(&format!("- {o}\n"));
+            }
+        }
+        out.push_str(&format!(
+            "If the user proposes a next step before you have heard enough, hold off (\"{}\");              once they have asked good questions and answered your concerns, agree (\"{}\").\n",
+            say(&p.next_step.hold),
+            say(&p.next_step.accept)
+        ));
+        out.push_str(&format!(
+            "If the user asks something you don't know or can't share, say so honestly, as in \
+             \"{}\". Never leave a question of theirs unanswered.\n",
+            p.deflect.first().map(|d| say(d)).unwrap_or_default()
+        ));
+        if let Some(q) = p.closing_question.as_deref() {
+            out.push_str(&format!(
+                "Before you wrap up, ask \"{q}\" and answer the user's questions from what you \
+                 know.\n"
+            ));
+        }
+        if plan.user_led {
+            out.push_str(
+                "In this call the user leads: answer their questions, don't interview them.\n",
+            );
+        }
     }
+    // What the latest answer already gave.
+    let transcript = session.messages();
+    if transcript.last().is_some_and(|m| m.role == Role::User) {
+        let setting = Setting {
+            kind: session.preparation_type,
+            subtype: session.meeting_subtype.as_deref(),
+            agenda: session.agenda.as_deref(),
+            role_context: session.role_context.as_deref(),
+        };
+        if let Some(a) = analysis::analyze(&setting, transcript, None).last() {
+            let mut notes: Vec<String> = Vec::new();
+            if let Some(f) = listen::figure_clause(a) {
+                notes.push(format!(
+                    "it already gives a figure (\"{f}\"): don't ask for a number or a result"
+                ));
+            }
+            if let Some(act) = listen::action_clause(a) {
+                notes.push(format!(
+                    "it already says what they did themselves (\"{act}\"): don't ask for their own part"
+                ));
+            }
+            if listen::off_topic(a) {
+                notes.push(
+                    "it is off topic: say so briefly and ask your question again".to_string(),
+                );
+            }
+            if !a.asks.is_empty() {
+                notes.push("it asks you something: answer that first".to_string());
+            }
+            if !notes.is_empty() {
+                out.push_str(&format!(
+                    "About the user's latest message: {}.\n",
+                    notes.join("; ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// What the role-play says this turn.
+enum Said {
+    /// The whole reply.
+    All(String),
+    /// Answers to the user's questions, said before the usual reply.
+    First(String),
+    Nothing,
+}
+
+/// Where a role-play stands when the user has just spoken.
+struct RolePlayTurn<'a> {
+    plan: &'a Plan,
+    persona: &'static Persona,
+    /// The counterpart's messages so far.
+    ai: &'a [&'a str],
+    /// The user's latest message.
+    said: &'a str,
+    /// How many times the user has spoken.
+    users: usize,
+    /// The planned question still open, as it would be asked again.
+    pending: &'a str,
+    /// The counterpart's messages since that question.
+    since: usize,
+    /// The plan is through and this is the candidate's turn to ask.
+    at_end: bool,
+    /// Share of the plan asked.
+    progress: f64,
+}
+
+/// Questions said for politeness, not to be answered ("Does that make sense?").
+fn rhetorical(q: &str) -> bool {
+    let n = text::normalized(q);
+    let n = n.trim();
+    [
+        "does that make sense",
+        "make sense",
+        "does that answer",
+        "did that answer",
+        "is that clear",
+        "you know",
+        "right",
+        "is that okay",
+        "is that ok",
+        "shall i go on",
+        "should i continue",
+        "does that help",
+        "what do you think",
+    ]
+    .iter()
+    .any(|r| n.starts_with(r) || n.ends_with(r))
+        && text::words(q).len() <= 8
+}
+
+fn role_play(
+    t: &RolePlayTurn<'_>,
+    emb: Option<&Embeddings<'_>>,
+    rng: &mut Rng,
+    fresh: &dyn Fn(&mut Rng, &Variants) -> Option<String>,
+    slots: Slots<'_>,
+) -> Said {
+    let p = t.persona;
+    let company = t.plan.company.as_deref();
+    let f = bank::followups();
+    let say = |l: &str| p.say(l, company);
+    let told = |l: &str| t.ai.iter().any(|m| m.contains(l));
+    let proposes = persona::proposes_next_step(t.said);
+    let asks: Vec<&str> = persona::questions(t.said)
+        .into_iter()
+        .filter(|q| !(rhetorical(q) || proposes && persona::proposes_next_step(q)))
+        .collect();
+    // A message that does nothing but ask.
+    let only_asks = !asks.is_empty()
+        && (text::words(t.said).len() <= 30
+            || text::sentences::split(t.said).iter().all(|s| s.question));
+
+    let mut parts: Vec<String> = Vec::new();
+    let mut facts: Vec<usize> = Vec::new();
+    let mut deflected = false;
+    for q in asks.iter().take(3) {
+        if persona::is_small_talk(q) {
+            parts.extend(fresh(rng, &f.small_talk));
+            continue;
+        }
+        let found = p.answers(q, emb);
+        if found.is_empty() && !deflected && (only_asks || t.plan.user_led) {
+            // A question the card can't answer gets an honest deflection, once a message; one
+            // tucked into a long answer is left for the answer's sake.
+            deflected = true;
+            let unused: Vec<&String> = p.deflect.iter().filter(|d| !told(&say(d))).collect();
+            let pool: Vec<&String> = if unused.is_empty() {
+                p.deflect.iter().collect()
+            } else {
+                unused
+            };
+            if !pool.is_empty() {
+                parts.push(say(pool[rng.below(pool.len())]));
+            }
+        }
+        for i in found {
+            if facts.contains(&i) {
+                continue;
+            }
+            facts.push(i);
+            let answer = say(&p.facts[i].answer);
+            if !told(&answer) {
+                parts.push(answer);
+                continue;
+            }
+            // Asked again: said again briefly, as a reminder.
+            let first = text::sentences::sentences(&answer)
+                .first()
+                .map(|s| persona::continued(s))
+                .unwrap_or_default();
+            let again = fresh(rng, &f.as_said).and_then(|x| {
+                Slots {
+                    quote: &first,
+                    ..slots
+                }
+                .fill(&x)
+            });
+            parts.push(again.unwrap_or(answer));
+        }
+    }
+
+    // A proposed next step: agreed once the counterpart has heard enough, otherwise held off
+    // (once; a second proposal is agreed to).
+    if proposes {
+        let hold = say(&p.next_step.hold);
+        let revealed = p.facts.iter().filter(|f| told(&say(&f.answer))).count() + facts.len();
+        let objected = t.plan.objections.iter().any(|o| told(o));
+        let heard_enough = if t.plan.user_led {
+            revealed >= 3 && (objected || t.plan.objections.is_empty())
+        } else {
+            t.progress >= 0.5
+        };
+        if heard_enough || told(&hold) {
+            parts.push(say(&p.next_step.accept));
+            if t.plan.user_led || t.at_end {
+                parts.push(t.plan.closing.clone());
+                return Said::All(parts.join(" "));
+            }
+        } else {
+            parts.push(hold);
+            if t.plan.user_led {
+                return Said::All(parts.join(" "));
+            }
+        }
+    }
+
+    // The candidate's questions at the end of an interview: answered, then "anything else?"
+    // twice at most, then the close.
+    if t.at_end {
+        if parts.is_empty() {
+            let ack = fresh(rng, &f.acknowledge).unwrap_or_default();
+            return Said::All(format!("{ack} {}", t.plan.closing).trim().to_string());
+        }
+        if t.since < 2
+            && let Some(more) = fresh(rng, &f.anything_else)
+        {
+            parts.push(more);
+        } else {
+            parts.push(t.plan.closing.clone());
+        }
+        return Said::All(parts.join(" "));
+    }
+
+    if t.plan.user_led {
+        let last_ai = t.ai.last().copied().unwrap_or("");
+        if parts.is_empty() {
+            // The seller answered an objection: the prospect takes it and lets them go on.
+            if t.plan
+                .objections
+                .iter()
+                .any(|o| last_ai.contains(o.as_str()))
+            {
+                let ack = fresh(rng, &f.acknowledge).unwrap_or_default();
+                let more = fresh(rng, &f.anything_else).unwrap_or_default();
+                return Said::All(format!("{ack} {more}").trim().to_string());
+            }
+            return Said::Nothing;
+        }
+        // Objections come between answers: the first after the third question, the next after
+        // the sixth.
+        let raised = t.plan.objections.iter().filter(|o| told(o)).count();
+        if (t.users >= 3 && raised == 0) || (t.users >= 6 && raised == 1) {
+            if let Some(o) = t.plan.objections.get(raised)
+                && let Some(said) =
+                    fresh(rng, &f.objection).and_then(|x| Slots { quote: o, ..slots }.fill(&x))
+            {
+                parts.push(said);
+            }
+        } else if t.users >= t.plan.bank.questions_per_session * 2 {
+            // A long call ends even when no next step is proposed.
+            parts.push(t.plan.closing.clone());
+        }
+        return Said::All(parts.join(" "));
+    }
+
+    if parts.is_empty() {
+        return Said::Nothing;
+    }
+    if only_asks && !t.pending.is_empty() {
+        // Said whole once; if the user asks again, only its question.
+        let restated = t.ai.last().is_some_and(|m| m.contains(t.pending));
+        let pending = if restated {
+            question_of(t.pending)
+        } else {
+            t.pending
+        };
+        let back = fresh(rng, &f.back_to).and_then(|x| {
+            Slots {
+                question: pending,
+                ..slots
+            }
+            .fill(&x)
+        });
+        parts.extend(back);
+        return Said::All(parts.join(" "));
+    }
+    Said::First(parts.join(" "))
 }
 
 #[cfg(test)]
@@ -589,6 +1127,19 @@ mod tests {
     fn after(s: &mut Session, answers: &[&str]) -> String {
         let opening = next_message(s);
         say(s, Role::Ai, &opening);
+        for a in answers {
+            say(s, Role::User, a);
+            let reply = next_message(s);
+            say(s, Role::Ai, &reply);
+        }
+        s.messages()
+            .last()
+            .map(|m| m.content.clone())
+            .unwrap_or_default()
+    }
+
+    /// Plays more answers on a session already under way.
+    fn after_more(s: &mut Session, answers: &[&str]) -> String {
         for a in answers {
             say(s, Role::User, a);
             let reply = next_message(s);
@@ -837,6 +1388,151 @@ mod tests {
         );
     }
 
+    fn transcript(s: &Session) -> String {
+        s.messages()
+            .iter()
+            .map(|m| format!("{:?}: {}", m.role, m.content))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A discovery call with the card of session 0x42 (Northline Freight, whatever its order).
+    fn discovery() -> (Session, &'static Persona) {
+        let mut s = session(PreparationType::Sales, "discovery", None);
+        s.agenda = Some("Selling an invoice automation platform".into());
+        let p = plan(&s).persona.expect("a sales card");
+        (s, p)
+    }
+
+    #[test]
+    fn a_prospect_answers_discovery_questions_objects_and_agrees_to_a_next_step() {
+        let (mut s, p) = discovery();
+        let questions = [
+            "Thanks for making the time. To start, can you tell me a bit about the company and how big you are today?",
+            "What are you using today to handle carrier invoices and billing?",
+            "Where does that process break down for your team?",
+            "Who else would be involved in a decision like this, and how does approval work?",
+            "When would you need something in place?",
+        ];
+        let _ = after(&mut s, &questions);
+        let r = replies(&s);
+        eprintln!("{}", transcript(&s));
+        let facts_told = p
+            .facts
+            .iter()
+            .filter(|f| r.iter().any(|m| m.contains(&f.answer)))
+            .count();
+        assert!(
+            facts_told >= 5,
+            "{facts_told} facts told:\n{}",
+            transcript(&s)
+        );
+        let plan = plan(&s);
+        assert!(
+            plan.objections
+                .iter()
+                .any(|o| r.iter().any(|m| m.contains(o))),
+            "no objection:\n{}",
+            transcript(&s)
+        );
+        assert!(!r.iter().any(|m| m.contains(&p.next_step.accept)));
+        let _ = after_more(
+            &mut s,
+            &[
+                "That's fair: we connect to FreightLink through its export, no driver app at all. Would you be open to a 30-minute demo with your IT lead next Thursday?",
+            ],
+        );
+        let last = replies(&s).last().cloned().unwrap_or_default();
+        assert!(last.contains(&p.next_step.accept), "{last}");
+        assert!(last.contains(&plan.closing), "{last}");
+    }
+
+    #[test]
+    fn a_next_step_proposed_too_early_is_held_off() {
+        let (mut s, p) = discovery();
+        let last = after(&mut s, &["Would you be open to a demo next Tuesday?"]);
+        assert!(last.contains(&p.next_step.hold), "{last}");
+        assert!(!last.contains(&p.next_step.accept), "{last}");
+    }
+
+    #[test]
+    fn a_question_the_card_cannot_answer_is_deflected_not_ignored() {
+        let (mut s, p) = discovery();
+        let last = after(&mut s, &["What's your favourite football team?"]);
+        assert!(
+            p.deflect.iter().any(|d| last.contains(d.as_str())),
+            "{last}"
+        );
+    }
+
+    #[test]
+    fn an_investor_objects_and_answers_questions_put_to_them() {
+        let mut s = session(PreparationType::Pitch, "seed", None);
+        let p = plan(&s).persona.expect("a pitch card");
+        let answers = [
+            "We help construction foremen order materials from their phone: 40 sites use us today and we grew 30% month on month since March.",
+            "What would you need to see from us to lead this round?",
+            "Our two founders ran procurement at a general contractor for eight years, so we know the buyer first hand.",
+            "We charge 2% of order value, and our first 40 customers pay 1,900 dollars a month on average.",
+            "We'd spend the seed on two sales hires and integrations with the three biggest suppliers.",
+        ];
+        let _ = after(&mut s, &answers);
+        eprintln!("{}", transcript(&s));
+        let r = replies(&s);
+        let plan = plan(&s);
+        assert!(
+            plan.objections
+                .iter()
+                .any(|o| r.iter().any(|m| m.contains(o))),
+            "no objection:\n{}",
+            transcript(&s)
+        );
+        let lead = p.facts.iter().find(|f| f.topic == "lead_terms").unwrap();
+        assert!(r[1].contains(&lead.answer), "{}", r[1]);
+    }
+
+    #[test]
+    fn an_interview_ends_with_the_candidates_questions() {
+        let mut s = session(PreparationType::Interview, "behavioral", None);
+        let p = plan(&s).persona.expect("an interview card");
+        let q = p.closing_question.as_deref().unwrap();
+        let stories = [
+            GOOD_STAR,
+            "When our checkout team and the fraud team disagreed about blocking new cards, I set up a one-week experiment with 5% of traffic. I wrote the analysis myself, and the data showed blocking cost us 3% of revenue for little fraud saved, so we kept cards open with a lower limit.",
+            "I missed a deadline on the ledger migration once. I told my manager two weeks ahead, I split the work so the riskiest tables moved first, and we finished nine days late with no data loss; since then I plan migrations with a buffer of 20%.",
+            "I learned Kafka in a month for the events project: I read the docs, I built a toy pipeline at home and I paired with our platform engineer, and in the end I shipped the consumer that now handles 2 million events a day.",
+            "I had to pick a queue without load tests. I listed the three failure modes that would hurt most, I chose SQS because it removed two of them, and I set a review date; six months later we still had zero lost messages.",
+            "A junior engineer on my team was struggling with code reviews. I paired with him twice a week for a month, I wrote a checklist with him, and his reviews went from 40% rework to under 10%.",
+        ];
+        let opening = next_message(&s);
+        say(&mut s, Role::Ai, &opening);
+        for k in 0..20 {
+            if replies(&s).iter().any(|m| m.contains(q)) {
+                break;
+            }
+            let _ = after_more(&mut s, &[stories[k % stories.len()]]);
+        }
+        let _ = after_more(
+            &mut s,
+            &[
+                "Yes: what would you expect from me in the first ninety days?",
+                "And how big is the team I'd join?",
+                "No, that's everything, thank you.",
+            ],
+        );
+        eprintln!("{}", transcript(&s));
+        let r = replies(&s);
+        let at = r
+            .iter()
+            .position(|m| m.contains(q))
+            .expect("no closing question");
+        let first90 = p.facts.iter().find(|f| f.topic == "first_90_days").unwrap();
+        let team = p.facts.iter().find(|f| f.topic == "team").unwrap();
+        assert!(r[at + 1].contains(&first90.answer), "{}", r[at + 1]);
+        assert!(r[at + 2].contains(&team.answer), "{}", r[at + 2]);
+        assert!(r[at + 3].contains(&plan(&s).closing), "{}", r[at + 3]);
+    }
+
     #[test]
     fn opens_with_the_agenda_woven_in() {
         let mut s = session(PreparationType::Interview, "behavioral", None);
@@ -927,5 +1623,33 @@ mod tests {
             a,
             "a different session shuffles differently"
         );
+    }
+}
+#[cfg(test)]
+mod topic_tests {
+    use super::*;
+
+    #[test]
+    fn agendas_read_as_noun_phrases() {
+        let b = bank::bank(PreparationType::Sales);
+        for (agenda, want) in [
+            (
+                "Senior backend role at a fintech",
+                "the senior backend role at a fintech",
+            ),
+            (
+                "Selling an observability platform to fintechs",
+                "an observability platform",
+            ),
+            ("AWS migration", "the AWS migration"),
+            ("my Series A pitch.", "your Series A pitch"),
+            ("Kubernetes", "Kubernetes"),
+            ("Q3 roadmap review", "the Q3 roadmap review"),
+            ("pricing", "pricing"),
+            ("Pitching Ledgerly to seed investors", "Ledgerly"),
+        ] {
+            assert_eq!(topic(b, Some(agenda)), want, "{agenda}");
+        }
+        assert_eq!(topic(b, None), b.default_topic);
     }
 }
