@@ -1,7 +1,6 @@
 //! `prapp session …`
 
 use std::io::Write;
-use std::panic::UnwindSafe;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -352,82 +351,17 @@ fn role_context(args: &NewArgs) -> Result<Option<String>> {
     Ok(joined)
 }
 
-/// A CV or a job description from a file: the text layer of a PDF (told by its `%PDF-` header,
-/// whatever the file is called), or UTF-8 text or Markdown as written.
+/// A CV or a job description from a file (see [`document::read`]), with the flag that named it
+/// in any error.
 fn read_document(flag: &str, path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("cannot read {flag} {}", path.display()), e))?;
-    let fail = |what: &str| Error::Input(format!("{flag} {} {what}", path.display()));
-    // PDF readers accept the header anywhere in the first 1024 bytes.
-    let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
-        return Ok(pdf_text(&bytes).map_err(|what| fail(&what))?);
-    }
-    let is_pdf_name = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    let text = String::from_utf8(bytes).map_err(|_| {
-        fail(if is_pdf_name {
-            "is not a PDF (no %PDF- header) and not UTF-8 text either — export it again as PDF, Markdown or plain text"
-        } else {
-            "is not UTF-8 text — export it as Markdown, plain text or PDF"
-        })
-    })?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
-}
-
-/// The text of a PDF, tidied (see [`document::tidy_extracted`]); the error says what is wrong
-/// with the file and what to do, after the file's name.
-fn pdf_text(bytes: &[u8]) -> std::result::Result<String, String> {
-    const AGAIN: &str = "export it again, or as text or Markdown";
-    match quietly(|| pdf_extract::extract_text_from_mem(bytes)) {
-        None => Err(format!(
-            "could not be read as a PDF (it may be damaged) — {AGAIN}"
-        )),
-        Some(Err(e)) => {
-            let why = e.to_string();
-            let lower = why.to_lowercase();
-            // lopdf: "invalid password for encrypted PDF", "decryption error: …",
-            // "unsupported security handler". An empty user password is tried already.
-            if ["crypt", "password", "security handler"]
-                .iter()
-                .any(|w| lower.contains(w))
-            {
-                return Err(
-                    "is password-protected — save a copy without the password, or export it as text or Markdown"
-                        .into(),
-                );
-            }
-            let why = why.trim_start_matches("PDF error: ");
-            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
-            Err(format!("is not a readable PDF ({why}) — {AGAIN}"))
+    document::read(path).map_err(|e| match e {
+        document::ReadError::Io(e) => {
+            Error::io(format!("cannot read {flag} {}", path.display()), e).into()
         }
-        Some(Ok(raw)) => {
-            let text = document::tidy_extracted(&raw);
-            // A scanned CV has a few stray characters at most.
-            if text.chars().filter(|c| c.is_alphanumeric()).count() < 20 {
-                return Err(
-                    "has no text layer (a scanned image?) — export it as text or Markdown, or run OCR on it first"
-                        .into(),
-                );
-            }
-            Ok(text)
+        document::ReadError::Unreadable(what) => {
+            Error::Input(format!("{flag} {} {what}", path.display())).into()
         }
-    }
-}
-
-/// Runs `f`; a panic becomes `None`, and prints nothing: pdf-extract panics on some malformed
-/// files, and the user should see one clear error line, not a Rust panic message. The hook is
-/// process-wide, so the previous one is put back straight after.
-fn quietly<T>(f: impl FnOnce() -> T + UnwindSafe) -> Option<T> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = std::panic::catch_unwind(f);
-    std::panic::set_hook(previous);
-    out.ok()
+    })
 }
 
 fn status_cell(s: SessionStatus) -> String {

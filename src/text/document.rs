@@ -1842,5 +1842,8 @@ fn duty(item: &str) -> String {
     }
 }
 
+mod file;
+pub use file::{ReadError, read};
+
 #[cfg(test)]
 mod tests;

@@ -228,7 +228,7 @@ pub const FORM_FIELDS: [&str; 5] = [
     "Subtype",
     "Agenda",
     "Tone",
-    "Context (text, or @path/to/cv.md)",
+    "Context (text, or @path/to/cv.pdf|md)",
 ];
 
 impl Form {
@@ -880,10 +880,15 @@ impl App {
             KeyCode::Enter => {
                 let context = f.context.trim();
                 let role_context = if let Some(path) = context.strip_prefix('@') {
-                    match std::fs::read_to_string(path.trim()) {
+                    // The same reader as `session new --context-file`: PDF, Markdown or text.
+                    match crate::text::document::read(std::path::Path::new(path.trim())) {
                         Ok(text) => Some(text),
-                        Err(e) => {
+                        Err(crate::text::document::ReadError::Io(e)) => {
                             self.error = Some(format!("cannot read {}: {e}", path.trim()));
+                            return vec![];
+                        }
+                        Err(crate::text::document::ReadError::Unreadable(what)) => {
+                            self.error = Some(format!("{} {what}", path.trim()));
                             return vec![];
                         }
                     }
