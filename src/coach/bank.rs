@@ -78,11 +78,12 @@ pub struct Followups {
     pub answer_concern: Variants,
     pub cv_employer: Variants,
     pub job_skill: Variants,
+    pub back_on_track: Variants,
 }
 
 impl Followups {
     /// Every pool of phrasings.
-    pub fn all(&self) -> [&Variants; 27] {
+    pub fn all(&self) -> [&Variants; 28] {
         [
             &self.vague,
             &self.no_result,
@@ -111,6 +112,7 @@ impl Followups {
             &self.answer_concern,
             &self.cv_employer,
             &self.job_skill,
+            &self.back_on_track,
         ]
     }
 }

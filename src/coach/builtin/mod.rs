@@ -763,6 +763,8 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
             .fill(&t)
         }),
         None if strong || last.is_none() => fresh(&mut rng, &f.acknowledge),
+        // Off topic again after the follow-ups: said plainly, not "let's leave that one there".
+        None if needs.contains(&Move::OffTopic) => fresh(&mut rng, &f.back_on_track),
         None => fresh(&mut rng, &f.move_on),
     }
     .or_else(|| fresh(&mut rng, &f.acknowledge));
@@ -1219,6 +1221,19 @@ mod tests {
             "third reply should move on: {r:?}"
         );
         assert!(is_one_of(&r[2], &bank::followups().move_on), "{r:?}");
+    }
+
+    #[test]
+    fn off_topic_twice_is_said_plainly_when_moving_on() {
+        let mut s = session(PreparationType::Interview, "behavioral", None);
+        let football = "Honestly my weekends are all about football. I play on Saturdays with friends from school, and on Sunday I watch the derby with my brother.";
+        let cooking = "To be honest I mostly think about cooking these days. On Sundays I bake bread and try a new pasta recipe with my family.";
+        let _ = after(&mut s, &[football, cooking]);
+        let r = replies(&s);
+        assert!(is_one_of(&r[0], &bank::followups().off_topic), "{r:#?}");
+        // Called out once; the second time the coach says so and moves on.
+        assert!(is_one_of(&r[1], &bank::followups().back_on_track), "{r:#?}");
+        assert!(r[1].ends_with(&plan(&s).items[1]), "{r:#?}");
     }
 
     #[test]
