@@ -150,6 +150,40 @@ fn is_number_word(w: &str) -> bool {
 }
 
 /// "1st", "20th", "3rd": a day or a rank ("on the 20th"), not an amount of anything.
+/// "15" in "October 15" or "15 October": one or two digits and nothing else.
+fn day_of_month(digits: &str, written: &str) -> bool {
+    (1..=2).contains(&digits.len()) && digits.len() == written.len()
+}
+
+fn is_month(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    )
+}
+
 fn is_ordinal(w: &str) -> bool {
     let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     !digits.is_empty()
@@ -205,6 +239,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
             && (digits.starts_with("19") || digits.starts_with("20")))
             || (lower.len() == 2 && lower.starts_with('q'))
             || is_ordinal(&lower)
+            || (day_of_month(&digits, &lower)
+                && (next.is_some_and(is_month)
+                    || k.checked_sub(1)
+                        .and_then(|p| toks.get(p))
+                        .is_some_and(|p| !p.clause_end && is_month(p.norm.as_ref()))))
         {
             Kind::Date
         } else {
@@ -327,5 +366,12 @@ mod tests {
         assert_eq!(k, [Kind::Date, Kind::Date, Kind::Date, Kind::Count]);
         assert_eq!(f[0].2, None, "a date measures nothing: {f:?}");
         assert!(!is_ordinal("4th-quarter") && !is_ordinal("th") && is_ordinal("2nd"));
+    }
+
+    #[test]
+    fn a_day_next_to_a_month_is_a_date() {
+        let f = kinds("We land it by October 15, or 3 December at the latest, with 15 engineers.");
+        let k: Vec<Kind> = f.iter().map(|f| f.1).collect();
+        assert_eq!(k, [Kind::Date, Kind::Date, Kind::Count], "{f:?}");
     }
 }

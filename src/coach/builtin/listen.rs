@@ -257,16 +257,15 @@ pub fn figure_clause(a: &AnswerAnalysis) -> Option<String> {
     // figure said with a result verb, else the last one.
     // "two options" is a count, not a result: without a result verb it takes digits, a rate or
     // money.
+    // "one more engineer" is a count in a request, not a result: it takes digits, a rate or money.
+    let substantive = |f: &&crate::analysis::Figure| {
+        f.text.chars().any(|c| c.is_ascii_digit())
+            || matches!(f.kind, FigureKind::Rate | FigureKind::Money)
+    };
     let f = measured(a)
+        .filter(substantive)
         .find(|f| sentence_of(f.at).is_some_and(|s| s.hits.any(L::ResultVerbs)))
-        .or_else(|| {
-            measured(a)
-                .filter(|f| {
-                    f.text.chars().any(|c| c.is_ascii_digit())
-                        || matches!(f.kind, FigureKind::Rate | FigureKind::Money)
-                })
-                .last()
-        })?;
+        .or_else(|| measured(a).filter(substantive).last())?;
     let s = sentence_of(f.at)?;
     let sentence = s.span.of(&a.text);
     let at = f.at - s.span.start;

@@ -1005,11 +1005,10 @@ fn role_play(
             t.progress >= 0.5
         };
         if heard_enough || told(&hold) {
+            // Agreed: the meeting has done its job, and the counterpart wraps up.
             parts.push(say(&p.next_step.accept));
-            if t.plan.user_led || t.at_end {
-                parts.push(t.plan.closing.clone());
-                return Said::All(parts.join(" "));
-            }
+            parts.push(t.plan.closing.clone());
+            return Said::All(parts.join(" "));
         } else {
             parts.push(hold);
             if t.plan.user_led {
