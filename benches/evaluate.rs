@@ -7,7 +7,8 @@
 //! - by meaning again, every vector read from the database (target: under 20 ms);
 //! - loading the model, apart (target: under 150 ms);
 //! - the built-in coach's reply to the last answer: by shared words (target: under 5 ms), and
-//!   by meaning with one new answer to embed (target: under 60 ms).
+//!   by meaning with one new answer to embed (target: under 60 ms), and what the model alone
+//!   takes for it.
 //!
 //! Run with `cargo bench --bench evaluate`. The semantic figures need the model: PRAPP_TEST_MODEL
 //! (a folder, .zip or .whl), else the wheel .ci/run downloads into target/model-wheel/. Prints
@@ -128,6 +129,30 @@ fn main() {
         black_box(c.next_message(black_box(&session)));
     });
     println!("coach reply, by meaning (1 new): median {}", show(coach));
+    // What the model alone costs for that reply: the new question and the answer's first three
+    // sentences (all the coach reads by meaning), in one call.
+    let msgs = session.messages();
+    let question = msgs[msgs.len() - 2].content.as_str();
+    let answer = msgs[msgs.len() - 1].content.as_str();
+    let mut new_texts: Vec<&str> = vec![prapp::analysis::asking_part(question)];
+    new_texts.extend(
+        prapp::text::sentences::sentences(answer)
+            .into_iter()
+            .take(3),
+    );
+    let words: usize = new_texts.iter().map(|t| t.split_whitespace().count()).sum();
+    let embed = time(20, || {
+        black_box(model.embed(black_box(&new_texts)).expect("embeds"));
+    });
+    println!(
+        "  of which the model ({} texts, {words} words): median {}",
+        new_texts.len(),
+        show(embed)
+    );
+    let one = time(20, || {
+        black_box(model.embed(black_box(&new_texts[..1])).expect("embeds"));
+    });
+    println!("  one sentence alone:            median {}", show(one));
 }
 
 fn session(transcript: &[ChatMessage]) -> domain::Session {

@@ -140,3 +140,76 @@ fn tuning_report() {
         );
     }
 }
+
+/// The coach reads by meaning only the first sentences of each answer (for speed): an answer
+/// that drifts is still called out.
+#[test]
+fn the_coach_by_meaning_calls_out_off_topic() {
+    use prapp::coach::builtin::BuiltinCoach;
+    use prapp::domain::{ChatMessage, Role, Session, SessionStatus, now};
+    let Some(m) = model_util::model() else {
+        return model_util::skip("the coach by meaning");
+    };
+    /// The test binary's one model, lent to the coach.
+    struct Lent(&'static prapp::semantic::MiniLm);
+    impl prapp::semantic::Embedder for Lent {
+        fn id(&self) -> &str {
+            self.0.id()
+        }
+        fn embed(
+            &self,
+            texts: &[&str],
+        ) -> Result<Vec<prapp::semantic::Vector>, prapp::semantic::SemanticError> {
+            self.0.embed(texts)
+        }
+    }
+    let coach = BuiltinCoach::semantic(std::sync::Arc::new(Lent(m)), None);
+    let mut s = Session {
+        session_id: uuid::Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0042),
+        user_id: uuid::Uuid::nil(),
+        preparation_type: PreparationType::Interview,
+        meeting_subtype: Some("behavioral".into()),
+        agenda: Some("Senior backend role at a fintech".into()),
+        tone: None,
+        role_context: None,
+        status: SessionStatus::InProgress,
+        transcript: Some(vec![]),
+        turn_count: 0,
+        created_at: now(),
+        updated_at: now(),
+        completed_at: None,
+        evaluation_summary: None,
+    };
+    let say = |s: &mut Session, role: Role, content: String| {
+        s.transcript.get_or_insert_default().push(ChatMessage {
+            message_id: uuid::Uuid::nil(),
+            role,
+            content,
+            timestamp: now(),
+        });
+    };
+    let opening = coach.next_message(&s);
+    say(&mut s, Role::Ai, opening.clone());
+    say(
+        &mut s,
+        Role::User,
+        "Honestly, my weekends are all about football. I play five-a-side on Saturdays with old \
+         school friends. On Sundays I watch the derby with my brother. We argue about the referee \
+         every single week."
+            .into(),
+    );
+    let reply = coach.next_message(&s);
+    let l = reply.to_lowercase();
+    assert!(
+        [
+            "different topic",
+            "answer",
+            "not what i asked",
+            "off track",
+            "steer"
+        ]
+        .iter()
+        .any(|w| l.contains(w)),
+        "football not called out: {reply}"
+    );
+}

@@ -325,6 +325,18 @@ pub fn analyze(
     transcript: &[ChatMessage],
     embeddings: Option<&Embeddings<'_>>,
 ) -> Vec<AnswerAnalysis> {
+    analyze_reading(setting, transcript, embeddings, usize::MAX)
+}
+
+/// [`analyze`], reading by meaning only the first `sentences` sentences of each answer: what
+/// the coach needs to tell an answer on topic from off topic while the user waits for its
+/// reply (the model's time grows with every sentence; the judge reads them all later).
+pub fn analyze_reading(
+    setting: &Setting<'_>,
+    transcript: &[ChatMessage],
+    embeddings: Option<&Embeddings<'_>>,
+    sentences: usize,
+) -> Vec<AnswerAnalysis> {
     let ex = exchanges(transcript);
     let said = Said::new(&ex, setting);
     // Answers are read independently, so on as many cores as there are.
@@ -336,7 +348,7 @@ pub fn analyze(
         .collect();
     link_repeats(&mut out);
     if let Some(emb) = embeddings
-        && semantic(setting, &ex, &mut out, emb).is_err()
+        && semantic(setting, &ex, &mut out, emb, sentences).is_err()
     {
         tracing::warn!("the sentence-embedding model failed; using lexical relevance");
     }
@@ -705,6 +717,14 @@ pub fn uptalk(sentence: &str) -> bool {
         "how's",
         "who's",
         "where's",
+        "who'd",
+        "what'd",
+        "how'd",
+        "where'd",
+        "when's",
+        "why's",
+        "what're",
+        "who're",
         "isn't",
         "aren't",
         "don't",
@@ -1009,17 +1029,21 @@ fn semantic(
     ex: &[Exchange<'_>],
     out: &mut [AnswerAnalysis],
     emb: &Embeddings<'_>,
+    per_answer: usize,
 ) -> Result<(), crate::semantic::SemanticError> {
     let context = setting.describe();
     let mut owned: Vec<String> = vec![context.clone()];
     owned.extend(OFFTOPIC.iter().cloned());
     for (e, a) in ex.iter().zip(out.iter()) {
         owned.push(asking_part(e.question).to_string());
-        for (i, s) in a.sentences.iter().enumerate() {
-            if s.words >= 3 {
-                owned.push(a.sentence_text(i).to_string());
-            }
-        }
+        owned.extend(
+            a.sentences
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.words >= 3)
+                .take(per_answer)
+                .map(|(i, _)| a.sentence_text(i).to_string()),
+        );
     }
     let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
     let vectors = emb.get(&texts)?;

@@ -664,7 +664,9 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
     };
     let answered = transcript.last().is_some_and(|m| m.role == Role::User);
     let analyses = if answered {
-        analysis::analyze(&setting, transcript, emb)
+        // By meaning, the first three sentences of each answer: enough to tell on topic from off
+        // topic, and the reply is not kept waiting on the model (the judge reads the rest).
+        analysis::analyze_reading(&setting, transcript, emb, 3)
     } else {
         Vec::new()
     };
@@ -770,8 +772,9 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
     .or_else(|| fresh(&mut rng, &f.acknowledge));
     let next = plan.items.get(asked).unwrap_or(&plan.closing);
     with_prefix(match ack {
-        // Having just answered the user's question, the counterpart goes straight on.
-        Some(_) if !prefix.is_empty() => next.clone(),
+        // Having just answered the user's question, the counterpart goes straight on; a prospect
+        // the user is leading doesn't grade what the user said.
+        Some(_) if !prefix.is_empty() || plan.user_led => next.clone(),
         Some(ack) => format!("{ack} {next}"),
         None => next.clone(),
     })
@@ -1046,6 +1049,16 @@ fn role_play(
                 let ack = fresh(rng, &f.acknowledge).unwrap_or_default();
                 let more = fresh(rng, &f.anything_else).unwrap_or_default();
                 return Said::All(format!("{ack} {more}").trim().to_string());
+            }
+            // The seller pitches instead of asking: the prospect pushes back with a concern of
+            // their own, while they have one left.
+            let raised = t.plan.objections.iter().filter(|o| told(o)).count();
+            if text::words(t.said).len() >= 12
+                && let Some(o) = t.plan.objections.get(raised)
+                && let Some(said) =
+                    fresh(rng, &f.objection).and_then(|x| Slots { quote: o, ..slots }.fill(&x))
+            {
+                return Said::All(said);
             }
             return Said::Nothing;
         }

@@ -105,19 +105,28 @@ static CARDS: LazyLock<Vec<(PreparationType, Vec<Persona>)>> = LazyLock::new(|| 
                 .unwrap_or_else(|e| panic!("assets/personas/{}.toml: {e}", kind.as_str()));
             for p in &mut file.persona {
                 for f in &mut p.facts {
-                    f.keyword_stems = f
-                        .keywords
-                        .iter()
-                        .flat_map(|k| text::content_stem_list(k))
-                        .collect();
-                    f.example_stems = f.examples.iter().map(|e| text::content_stems(e)).collect();
-                    f.answer_stems = text::content_stems(&f.answer);
+                    f.keyword_stems = f.keywords.iter().flat_map(|k| stems(k)).collect();
+                    f.example_stems = f.examples.iter().map(|e| stems(e)).collect();
+                    f.answer_stems = stems(&f.answer);
                 }
             }
             (*kind, file.persona)
         })
         .collect()
 });
+
+/// Stemmed content words, hyphenated words taken apart ("no-shows" meets "show up").
+/// Words that say nothing about a topic ("someone", "doesn't") are left out too.
+fn stems(text: &str) -> BTreeSet<String> {
+    const EMPTY: &[&str] = &[
+        "someon", "someth", "anyon", "anyth", "everyon", "everyth", "somebody", "anybody",
+        "actually", "really", "kind", "sort", "bit", "lot", "roughly", "ballpark",
+    ];
+    text::content_stems(&text.replace('-', " "))
+        .into_iter()
+        .filter(|w| !w.contains('\'') && !EMPTY.contains(&w.as_str()))
+        .collect()
+}
 
 /// Every card written for `kind` (none for "other").
 pub fn cards(kind: PreparationType) -> &'static [Persona] {
@@ -294,6 +303,12 @@ fn split_asks(sentence: &str) -> Vec<&str> {
     parts
 }
 
+/// Whether a question asks about two things ("the company and your role").
+fn joins_two(question: &str) -> bool {
+    let n = text::normalized(question);
+    n.contains(" and ") || question.contains(',')
+}
+
 /// Small talk the counterpart answers in a word ("How are you?").
 pub fn is_small_talk(question: &str) -> bool {
     let n = text::normalized(question);
@@ -448,7 +463,11 @@ impl Persona {
         match sure[..] {
             [] => Vec::new(),
             // A second fact only when it is as clearly asked for as the first.
-            [a, b, ..] if b.rank() >= 0.8 * a.rank() && b.lexical >= LEXICAL_SURE => {
+            [a, b, ..]
+                if joins_two(question)
+                    && b.rank() >= 0.8 * a.rank()
+                    && b.lexical >= LEXICAL_SURE =>
+            {
                 vec![a.fact, b.fact]
             }
             [a, ..] => vec![a.fact],
@@ -457,7 +476,7 @@ impl Persona {
 
     /// How near `question` is to each fact.
     pub fn matches(&self, question: &str, emb: Option<&Embeddings<'_>>) -> Vec<FactMatch> {
-        let q = text::content_stems(question);
+        let q = stems(question);
         let norm = text::normalized(question);
         let semantic = emb.and_then(|e| self.by_meaning(question, e));
         self.facts
@@ -563,6 +582,9 @@ const TOPIC_CUES: &[(&str, &[&str])] = &[
     (
         "current_tools",
         &[
+            "today",
+            "these days",
+            "right now",
             "using today",
             "use today",
             "currently",
@@ -578,6 +600,8 @@ const TOPIC_CUES: &[(&str, &[&str])] = &[
     (
         "pain",
         &[
+            "what happens when",
+            "what happens if",
             "frustrat",
             "biggest problem",
             "hardest part",
