@@ -15,6 +15,7 @@ pub mod output;
 mod plot;
 mod profile;
 mod remote;
+mod retake;
 pub mod serve;
 mod session;
 pub mod shell;
@@ -116,6 +117,11 @@ pub enum Command {
     Tui,
     /// Answer the coach: interactively, with --message, or from stdin
     Chat(chat::ChatArgs),
+    /// Answer one question of a completed session again, and see how it compares
+    #[command(
+        after_help = "Examples:\n  prapp retake 0193a5b2 --weakest --message \"...\"\n  prapp retake 0193a5b2 --question 3 < answer.txt\n\nSee also: prapp session answers"
+    )]
+    Retake(retake::RetakeArgs),
     /// Evaluate many sessions at once: every completed one, or transcript files
     Evaluate(evaluate::EvaluateArgs),
     /// Your progress: trends, what to work on next, charts
@@ -294,6 +300,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Chat(args) => chat::run(&ctx, args),
+        Command::Retake(args) => retake::run(&ctx, args),
         Command::Evaluate(args) => evaluate::batch(&ctx, args),
         Command::Analytics(cmd) => analytics::run(&ctx, cmd),
         Command::Drill(args) => drill::run(&ctx, args),

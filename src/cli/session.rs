@@ -51,6 +51,11 @@ pub enum SessionCmd {
     /// Show a session's stored evaluation
     #[command(after_help = "Example:\n  prapp session evaluation 0193a5b2 --json")]
     Evaluation(IdArgs),
+    /// Each answer of a session on its own, weakest first, with its retakes
+    #[command(
+        after_help = "Examples:\n  prapp session answers 0193a5b2\n  prapp session answers 0193a5b2 --question 3 --diff\n\nSee also: prapp retake"
+    )]
+    Answers(super::retake::AnswersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -277,6 +282,10 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                 args.json,
                 "is archived — nothing was erased; `prapp session list --status archived` shows it",
             )?;
+        }
+        SessionCmd::Answers(args) => {
+            drop(out);
+            return super::retake::answers(ctx, args);
         }
         SessionCmd::Evaluate(args) => {
             drop(out);

@@ -170,6 +170,21 @@ pub struct AnswerResult {
     pub suggestion: Option<String>,
 }
 
+/// A retake: a new answer to one question of a completed session, judged in the session's
+/// context as if it had been given there. The session's transcript and evaluation stay as they
+/// were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub attempt_id: Uuid,
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    /// Which question of the session, from 1.
+    pub number: u32,
+    pub answer: String,
+    pub result: AnswerResult,
+    pub created_at: DateTime<Utc>,
+}
+
 /// What an evaluator concludes about a transcript, before it is tied to a stored session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {

@@ -6,6 +6,7 @@ use uuid::Uuid;
 pub mod account;
 pub mod analytics;
 pub mod import;
+pub mod retake;
 pub mod sync;
 
 use crate::coach::{Cancel, Coach, CoachError, Reply, Sink, bank};

@@ -6,6 +6,7 @@
 //! users behind `prapp serve`.
 
 mod analytics;
+mod attempts;
 mod drafts;
 mod embeddings;
 mod evaluations;
@@ -16,6 +17,7 @@ mod usage;
 mod users;
 
 pub use analytics::{AnalyticsFilter, AnalyticsRepo, DrillRow, ScorePoint};
+pub use attempts::AttemptRepo;
 pub use drafts::DraftRepo;
 pub use embeddings::EmbeddingCache;
 pub use evaluations::EvaluationRepo;
@@ -29,7 +31,8 @@ pub use users::{Credentials, TokenRecord, UserRepo};
 /// another database would implement the same traits, so no use case assumes SQLite and no SQL
 /// leaves this module. Use cases hold a `&dyn Repository`.
 pub trait Repository:
-    SessionRepo
+    AttemptRepo
+    + SessionRepo
     + EvaluationRepo
     + DraftRepo
     + UserRepo
@@ -51,8 +54,8 @@ impl Repository for Store {
 /// The repository traits, to `use prapp::store::prelude::*` where their methods are called.
 pub mod prelude {
     pub use super::{
-        AnalyticsRepo, DraftRepo, EvaluationRepo, Repository, SessionRepo, SyncRepo, SyncStateRepo,
-        UsageRepo, UserRepo,
+        AnalyticsRepo, AttemptRepo, DraftRepo, EvaluationRepo, Repository, SessionRepo, SyncRepo,
+        SyncStateRepo, UsageRepo, UserRepo,
     };
 }
 
@@ -98,6 +101,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_embeddings",
         include_str!("../../migrations/0008_embeddings.sql"),
+    ),
+    (
+        "0009_attempts",
+        include_str!("../../migrations/0009_attempts.sql"),
     ),
 ];
 
