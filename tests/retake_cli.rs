@@ -103,6 +103,19 @@ fn a_weak_answer_retaken_scores_higher_and_the_session_is_untouched() {
         .unwrap();
     assert_eq!(q["attempts"].as_array().unwrap().len(), 1);
     assert_eq!(q["best"], 1);
+
+    // The export carries the attempt.
+    let md = env.ok(&["session", "export", &id]);
+    assert!(
+        md.contains("## Retakes") && md.contains("I rebuilt our staging stack"),
+        "{md}"
+    );
+    let json = env.json(&["session", "export", &id, "--format", "json"]);
+    assert_eq!(
+        json["attempts"].as_array().map(Vec::len),
+        Some(1),
+        "{json:#}"
+    );
 }
 
 #[test]

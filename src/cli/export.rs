@@ -47,16 +47,20 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         Err(Error::NotFound(_)) => None,
         Err(e) => return Err(e.into()),
     };
+    let attempts = practice.attempts(id)?;
     let mut report = Vec::new();
     match args.format {
         ExportFormat::Json => {
             session.role_context = None;
             output::json(
                 &mut report,
-                &json!({ "session": session, "evaluation": evaluation }),
+                &json!({ "session": session, "evaluation": evaluation, "attempts": attempts }),
             )?;
         }
-        ExportFormat::Md => markdown(&mut report, &session, evaluation.as_ref())?,
+        ExportFormat::Md => {
+            markdown(&mut report, &session, evaluation.as_ref())?;
+            retakes(&mut report, evaluation.as_ref(), &attempts)?;
+        }
     }
     match &args.out {
         Some(path) => {
@@ -156,6 +160,41 @@ pub fn markdown(out: &mut impl Write, s: &Session, e: Option<&Evaluation>) -> st
             writeln!(out)?;
             writeln!(out, "{p}")?;
         }
+    }
+    Ok(())
+}
+
+/// The retakes, after the transcript: each new answer with its score and the score before.
+fn retakes(
+    out: &mut impl Write,
+    e: Option<&Evaluation>,
+    attempts: &[crate::domain::Attempt],
+) -> std::io::Result<()> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "## Retakes")?;
+    let mut tries: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for a in attempts {
+        let k = tries.entry(a.number).or_default();
+        *k += 1;
+        let was = e
+            .and_then(|e| e.answers.iter().find(|r| r.number == a.number))
+            .map(|r| format!(", was {:.1}", r.overall))
+            .unwrap_or_default();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "**Question {}, attempt {k}** ({:.1} / 10{was}): {}",
+            a.number, a.result.overall, a.result.question
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            a.answer.split_whitespace().collect::<Vec<_>>().join(" ")
+        )?;
     }
     Ok(())
 }

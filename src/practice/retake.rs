@@ -91,6 +91,11 @@ impl Practice<'_> {
         Ok(out)
     }
 
+    /// A session's retakes, by question then oldest first.
+    pub fn attempts(&self, id: Uuid) -> Result<Vec<Attempt>> {
+        self.store.attempts(self.user.user_id, id)
+    }
+
     /// The question whose answer is weakest (its best try lowest).
     pub fn weakest(&self, id: Uuid) -> Result<u32> {
         self.answers(id)?
