@@ -52,10 +52,12 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
     match args.format {
         ExportFormat::Json => {
             session.role_context = None;
-            output::json(
-                &mut report,
-                &json!({ "session": session, "evaluation": evaluation, "attempts": attempts }),
-            )?;
+            let mut doc = json!({ "session": session, "evaluation": evaluation });
+            // Additive: only a session with retakes has them.
+            if !attempts.is_empty() {
+                doc["attempts"] = json!(attempts);
+            }
+            output::json(&mut report, &doc)?;
         }
         ExportFormat::Md => {
             markdown(&mut report, &session, evaluation.as_ref())?;
