@@ -1141,15 +1141,7 @@ mod tests {
     fn after(s: &mut Session, answers: &[&str]) -> String {
         let opening = next_message(s);
         say(s, Role::Ai, &opening);
-        for a in answers {
-            say(s, Role::User, a);
-            let reply = next_message(s);
-            say(s, Role::Ai, &reply);
-        }
-        s.messages()
-            .last()
-            .map(|m| m.content.clone())
-            .unwrap_or_default()
+        after_more(s, answers)
     }
 
     /// Plays more answers on a session already under way.

@@ -665,18 +665,6 @@ const TOPIC_CUES: &[(&str, &[&str])] = &[
             "weigh in",
             "buying process",
             "procurement",
-        ],
-    ),
-    (
-        "decision",
-        &[
-            "who else",
-            "sign off",
-            "signs off",
-            "who decides",
-            "make the decision",
-            "approv",
-            "weigh in",
             "final say",
         ],
     ),
@@ -986,9 +974,14 @@ fn lexical(f: &Fact, q: &BTreeSet<String>, norm: &str) -> f64 {
     if q.is_empty() {
         return 0.0;
     }
+    // A stakeholder's "decision" is asked about as a buyer's "decision_process" is.
+    let topic = match f.topic.as_str() {
+        "decision" => "decision_process",
+        t => t,
+    };
     let cues = TOPIC_CUES
         .iter()
-        .find(|(t, _)| *t == f.topic)
+        .find(|(t, _)| *t == topic)
         .map_or(0, |(_, cues)| {
             cues.iter()
                 .filter(|c| norm.contains(&format!(" {c}")))
