@@ -1083,8 +1083,8 @@ fn role_play(
         return Said::Nothing;
     }
     if only_asks && !t.pending.is_empty() {
-        // Said whole once; if the user asks again, only its question.
-        let restated = t.ai.last().is_some_and(|m| m.contains(t.pending));
+        // Said whole when first asked and once more; after that, only its question.
+        let restated = t.ai.iter().filter(|m| m.contains(t.pending)).count() >= 2;
         let pending = if restated {
             question_of(t.pending)
         } else {
@@ -1550,6 +1550,20 @@ mod tests {
         assert!(r[at + 1].contains(&first90.answer), "{}", r[at + 1]);
         assert!(r[at + 2].contains(&team.answer), "{}", r[at + 2]);
         assert!(r[at + 3].contains(&plan(&s).closing), "{}", r[at + 3]);
+    }
+
+    #[test]
+    fn a_question_back_is_answered_then_the_open_question_is_asked_again_whole() {
+        let mut s = session(PreparationType::Interview, "behavioral", None);
+        let p = plan(&s).persona.expect("a card");
+        let _ = after(&mut s, &[GOOD_STAR, "How big is the team I'd join?"]);
+        let r = replies(&s);
+        let team = p.facts.iter().find(|f| f.topic == "team").unwrap();
+        assert!(r[1].contains(&team.answer), "{}", r[1]);
+        // The question just asked comes back whole, not only its last sentence.
+        let pending = &plan(&s).items[1];
+        assert!(r[0].ends_with(pending.as_str()), "{}", r[0]);
+        assert!(r[1].ends_with(pending.as_str()), "{}", r[1]);
     }
 
     #[test]
