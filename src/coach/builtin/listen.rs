@@ -73,6 +73,22 @@ pub fn measured(a: &AnswerAnalysis) -> impl Iterator<Item = &crate::analysis::Fi
     })
 }
 
+/// A sentence that opens on a place or a moment: "At Acme we …", "When our API went down …",
+/// "During the migration …" — the situation of a story, whatever words follow.
+fn sets_a_scene(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence.split_whitespace().take(2).collect();
+    let [first, second] = words[..] else {
+        return false;
+    };
+    let first = first.to_lowercase();
+    let named = second.chars().next().is_some_and(char::is_uppercase) && second != "I";
+    (matches!(first.as_str(), "at" | "in" | "on") && named)
+        || matches!(
+            first.as_str(),
+            "when" | "while" | "during" | "after" | "before" | "once"
+        ) && !matches!(second.to_lowercase().as_str(), "i" | "you")
+}
+
 /// Whether the answer is about something else: by meaning when the model read it; by shared
 /// words only when the answer is long, touches nothing said so far and names none of the
 /// session's words (a paraphrase shares some).
@@ -200,9 +216,11 @@ pub fn needs(a: &AnswerAnalysis, expect: Expect) -> Vec<Move> {
         return out;
     }
     let figures = measured(a).count();
-    let situation = s
-        .iter()
-        .any(|x| !x.echo && x.informative >= 3 && x.hits.any(L::Situation));
+    let situation = s.iter().enumerate().any(|(i, x)| {
+        !x.echo
+            && x.informative >= 3
+            && (x.hits.any(L::Situation) || sets_a_scene(a.sentence_text(i)))
+    });
     let result = figures > 0
         || s.iter()
             .any(|x| !x.echo && x.informative >= 3 && x.hits.any(L::ResultVerbs));
@@ -508,6 +526,30 @@ mod tests {
             "Before I say anything about our product, can you walk me through how your team handles invoices today?",
         );
         assert_eq!(action_clause(&a), None);
+    }
+
+    #[test]
+    fn a_story_that_opens_on_a_place_or_moment_has_its_situation() {
+        let expect = Expect {
+            star: true,
+            design: false,
+            outcome: true,
+        };
+        for story in [
+            "At Acme we processed 4 million payments a day, and I owned reconciliation, where a mistake is real money. I built double-entry checks that caught 2 million dollars of mismatches in the first year.",
+            "When our checkout and fraud teams disagreed about blocking new cards, I ran a one-week experiment on 5% of traffic. I wrote the analysis myself, and blocking cost 3% of revenue, so we kept cards open.",
+        ] {
+            let a = heard(
+                "Tell me about a time you owned something that mattered.",
+                story,
+            );
+            assert!(!needs(&a, expect).contains(&Move::StarSituation), "{story}");
+        }
+        let a = heard(
+            "Tell me about a time you owned something that mattered.",
+            "I built double-entry checks for the reconciliation service, and I wrote the runbook myself. The checks caught 2 million dollars of mismatches in the first year.",
+        );
+        assert!(needs(&a, expect).contains(&Move::StarSituation));
     }
 
     #[test]
