@@ -756,6 +756,7 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
             .map(|q| (q, &f.ack_figure))
             .or_else(|| listen::action_clause(a).map(|q| (q, &f.ack_action)))
     });
+    let had_specific = specific.is_some();
     let ack = match specific {
         Some((quote, pool)) => fresh(&mut rng, pool).and_then(|t| {
             Slots {
@@ -767,9 +768,14 @@ pub fn reply(session: &Session, emb: Option<&Embeddings<'_>>) -> String {
         None if strong || last.is_none() => fresh(&mut rng, &f.acknowledge),
         // Off topic again after the follow-ups: said plainly, not "let's leave that one there".
         None if needs.contains(&Move::OffTopic) => fresh(&mut rng, &f.back_on_track),
+        // Moving on from a weak answer: when every phrasing is used, nothing rather than praise.
         None => fresh(&mut rng, &f.move_on),
     }
-    .or_else(|| fresh(&mut rng, &f.acknowledge));
+    .or_else(|| {
+        had_specific
+            .then(|| fresh(&mut rng, &f.acknowledge))
+            .flatten()
+    });
     let next = plan.items.get(asked).unwrap_or(&plan.closing);
     with_prefix(match ack {
         // Having just answered the user's question, the counterpart goes straight on; a prospect
@@ -1024,8 +1030,8 @@ fn role_play(
     // twice at most, then the close.
     if t.at_end {
         if parts.is_empty() {
-            let ack = fresh(rng, &f.acknowledge).unwrap_or_default();
-            return Said::All(format!("{ack} {}", t.plan.closing).trim().to_string());
+            // No questions from the candidate: the interviewer closes.
+            return Said::All(t.plan.closing.clone());
         }
         if t.since < 2
             && let Some(more) = fresh(rng, &f.anything_else)
@@ -1564,6 +1570,32 @@ mod tests {
         let pending = &plan(&s).items[1];
         assert!(r[0].ends_with(pending.as_str()), "{}", r[0]);
         assert!(r[1].ends_with(pending.as_str()), "{}", r[1]);
+    }
+
+    #[test]
+    fn weak_answers_are_never_praised_even_when_the_moving_on_phrasings_run_out() {
+        let mut s = session(PreparationType::Interview, "behavioral", None);
+        let weak = [
+            "It went fine generally.",
+            "Various things, overall good.",
+            "I guess it was okay in the end.",
+            "Stuff happened and it worked out.",
+            "Nothing special, we managed.",
+            "It was a normal project really.",
+            "Pretty standard, all good.",
+            "Hard to say, it was fine.",
+            "We just did it somehow.",
+            "Things got sorted eventually.",
+            "It was alright, nothing more.",
+            "Not much to tell, honestly.",
+            "It all went okay overall.",
+            "Can't remember, it was fine.",
+        ];
+        let _ = after(&mut s, &weak);
+        let praise = &bank::followups().acknowledge;
+        for r in replies(&s) {
+            assert!(!is_one_of(&r, praise), "praised a weak answer: {r}");
+        }
     }
 
     #[test]
