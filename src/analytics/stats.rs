@@ -15,6 +15,16 @@ pub const MIN_FOR_TREND: usize = RECENT_WINDOW + 1;
 pub const TREND_THRESHOLD: f64 = 0.3;
 
 /// Rounding to `decimals`, for numbers the contract shows (no float noise like 6.300000001).
+/// `x` to `digits` significant digits: a slope of 0.00012 points per session stays 0.00012
+/// (three decimals would make it 0, though a chart of 10,000 sessions rises by a point).
+pub fn round_significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    round_to(x, (digits - 1 - magnitude).max(0))
+}
+
 pub fn round_to(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (x * f).round() / f
@@ -171,7 +181,7 @@ pub fn trends(
         evaluated_sessions: points.len(),
         average_scores: averages.map(|a| a.rounded()),
         overall_average: mean(overall.iter().copied()).map(|x| round_to(x, 2)),
-        improvement_velocity: slope(&overall).map(|x| round_to(x, 3)),
+        improvement_velocity: slope(&overall).map(|x| round_significant(x, 3)),
         recurring_weaknesses: recurring_weaknesses(
             weakness_counts,
             points.len(),
@@ -218,8 +228,9 @@ pub fn weakest(averages: &Scores) -> Dimension {
     averages.ascending()[0].0
 }
 
-/// The current recommendations: dimensions that recurred (named by two evaluations or more),
-/// most often first, then the latest evaluation's other improvement areas in its order. Each
+/// The current recommendations: dimensions that recurred (named by two evaluations or more)
+/// and the latest evaluation's improvement areas, most urgent first (priority, then the lowest
+/// latest score, then the most recurring). Each
 /// carries the latest evaluation's priority and suggestion for it when it has one, otherwise the
 /// priority its latest score earns and `fallback`'s suggestion. Practice suggestions: the latest
 /// evaluation's, then a drill of the top dimension.
@@ -255,7 +266,7 @@ pub fn improvements(
             order.push(a.dimension);
         }
     }
-    let improvements: Vec<Improvement> = order
+    let mut improvements: Vec<Improvement> = order
         .into_iter()
         .map(|d| {
             let area = latest.improvement_areas.iter().find(|a| a.dimension == d);
@@ -270,6 +281,19 @@ pub fn improvements(
             }
         })
         .collect();
+    // Most urgent first; within a priority, the lowest score (the widest gap), then the most
+    // recurring.
+    let urgency = |p: Priority| match p {
+        Priority::High => 0,
+        Priority::Medium => 1,
+        Priority::Low => 2,
+    };
+    improvements.sort_by(|a, b| {
+        urgency(a.priority)
+            .cmp(&urgency(b.priority))
+            .then(a.latest_score.total_cmp(&b.latest_score))
+            .then(b.occurrences.cmp(&a.occurrences))
+    });
     let mut practice_suggestions = latest.practice_suggestions.clone();
     if let Some(top) = improvements.first() {
         practice_suggestions.push(format!(
@@ -314,6 +338,19 @@ mod tests {
             .iter()
             .map(|p| p.evaluated_at - chrono::Duration::days(1))
             .collect()
+    }
+
+    #[test]
+    fn a_slow_rise_over_many_sessions_is_not_rounded_away() {
+        // 10,000 sessions rising from 5.8 to 7.0.
+        let overall: Vec<f64> = (0..10_000)
+            .map(|i| 5.8 + 1.2 * i as f64 / 9_999.0)
+            .collect();
+        let v = slope(&overall).map(|x| round_significant(x, 3));
+        assert_eq!(v, Some(0.00012));
+        assert_eq!(round_significant(0.9, 3), 0.9);
+        assert_eq!(round_significant(-1.23456, 3), -1.23);
+        assert_eq!(round_significant(0.0, 3), 0.0);
     }
 
     #[test]
@@ -519,7 +556,7 @@ mod tests {
     }
 
     #[test]
-    fn improvements_put_recurring_weaknesses_first_then_the_latest_areas() {
+    fn improvements_put_the_most_urgent_first_then_the_widest_gap() {
         let latest = evaluation(
             [6.0, 7.5, 4.0, 8.0, 7.0, 5.5],
             &[
@@ -536,19 +573,30 @@ mod tests {
         ];
         let imp = improvements(&counts, Some(&latest), |d| format!("generic {d}"));
         let dims: Vec<Dimension> = imp.improvements.iter().map(|i| i.dimension).collect();
-        assert_eq!(dims, [ClarityStructure, Engagement, ConfidenceDelivery]);
-        let clarity = &imp.improvements[0];
+        // High before medium; among the mediums, engagement (5.5) before clarity (6.0).
+        assert_eq!(dims, [ConfidenceDelivery, Engagement, ClarityStructure]);
+        let clarity = &imp.improvements[2];
         assert_eq!(clarity.suggestion, "generic clarity_structure");
         assert_eq!(clarity.priority, Priority::Medium, "6.0 earns medium");
         assert_eq!((clarity.occurrences, clarity.latest_score), (9, 6.0));
         assert_eq!(imp.improvements[1].suggestion, "Ask a question back.");
-        assert_eq!(imp.improvements[2].priority, Priority::High);
-        assert_eq!(imp.improvements[2].occurrences, 1);
+        assert_eq!(imp.improvements[0].priority, Priority::High);
+        assert_eq!(imp.improvements[0].occurrences, 1);
+        let ranks: Vec<u8> = imp
+            .improvements
+            .iter()
+            .map(|i| match i.priority {
+                Priority::High => 0,
+                Priority::Medium => 1,
+                Priority::Low => 2,
+            })
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
         assert_eq!(
             imp.practice_suggestions,
             [
                 "End every answer with a question back.",
-                "Run a drill on clarity & structure: `prapp drill --dimension clarity_structure`."
+                "Run a drill on confidence & delivery: `prapp drill --dimension confidence_delivery`."
             ]
         );
         let none = improvements(&counts, None, |_| String::new());

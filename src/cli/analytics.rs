@@ -333,7 +333,7 @@ fn render_trends(out: &mut impl Write, t: &Trends, window: &str) -> std::io::Res
         facts.push(format!("overall average {avg:.2}/10"));
     }
     if let Some(v) = t.improvement_velocity {
-        facts.push(format!("velocity {v:+.3} per session"));
+        facts.push(velocity(v));
     }
     facts.push(format!(
         "recent trend {}",
@@ -544,6 +544,14 @@ fn render_improvements(out: &mut impl Write, imp: &analytics::Improvements) -> s
             )
         )?;
         output::paragraph(out, &item.suggestion, "     ", width)?;
+        writeln!(
+            out,
+            "     {}",
+            paint(
+                DIM,
+                format!("drill: prapp drill --dimension {}", item.dimension)
+            )
+        )?;
     }
     if !imp.practice_suggestions.is_empty() {
         writeln!(out)?;
@@ -555,8 +563,37 @@ fn render_improvements(out: &mut impl Write, imp: &analytics::Improvements) -> s
     Ok(())
 }
 
+/// The slope in a unit that shows it: "+0.12 per session", or "+0.12 per 1,000 sessions" for a
+/// slow rise over a long history (per session it would print as +0.000).
+fn velocity(v: f64) -> String {
+    let mut per = 1usize;
+    while v != 0.0 && (v * per as f64).abs() < 0.1 && per < 1_000_000 {
+        per *= 10;
+    }
+    if per == 1 {
+        format!("velocity {v:+.2} per session")
+    } else {
+        format!(
+            "velocity {:+.2} per {} sessions",
+            v * per as f64,
+            count(per)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn velocity_is_shown_in_a_unit_that_keeps_it_visible() {
+        assert_eq!(super::velocity(0.3), "velocity +0.30 per session");
+        assert_eq!(
+            super::velocity(0.00012),
+            "velocity +0.12 per 1,000 sessions"
+        );
+        assert_eq!(super::velocity(-0.02), "velocity -0.20 per 10 sessions");
+        assert_eq!(super::velocity(0.0), "velocity +0.00 per session");
+    }
+
     #[test]
     fn counts_are_grouped_in_thousands() {
         assert_eq!(super::count(0), "0");

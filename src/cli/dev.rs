@@ -144,7 +144,7 @@ fn synthetic_evaluation(s: &Session, i: usize, n: usize) -> Evaluation {
         .map(|(d, v)| ImprovementArea {
             dimension: d,
             current_level: v,
-            suggestion: format!("Work on {}.", d.label().to_lowercase()),
+            suggestion: crate::coach::bank::drill(d).suggestion.clone(),
             priority: priority_for(v),
         })
         .collect();
@@ -153,7 +153,7 @@ fn synthetic_evaluation(s: &Session, i: usize, n: usize) -> Evaluation {
         improvement_areas.push(ImprovementArea {
             dimension: d,
             current_level: v,
-            suggestion: format!("Work on {}.", d.label().to_lowercase()),
+            suggestion: crate::coach::bank::drill(d).suggestion.clone(),
             priority: priority_for(v),
         });
     }
