@@ -247,13 +247,28 @@ fn wrapped(c: &ChatView, idx: usize, width: u16) -> Vec<Line<'static>> {
     }
 }
 
+/// The coach's words as they read in the practice screen: where a message tells the user to
+/// run `prapp session complete`, here that is Ctrl+D.
+pub fn in_the_screen(content: &str) -> std::borrow::Cow<'_, str> {
+    const COMMAND: &str = "`prapp session complete`";
+    if !content.contains(COMMAND) {
+        return std::borrow::Cow::Borrowed(content);
+    }
+    std::borrow::Cow::Owned(
+        content
+            .replace(&format!("run {COMMAND}"), "press Ctrl+D")
+            .replace(&format!("Run {COMMAND}"), "Press Ctrl+D")
+            .replace(COMMAND, "Ctrl+D"),
+    )
+}
+
 pub fn render_message(role: Role, content: &str, width: u16) -> Vec<Line<'static>> {
     let (label, style) = match role {
         Role::Ai => (s::COACH, COACH),
         Role::User => (s::YOU, YOU),
     };
     let body = match role {
-        Role::Ai => markdown::render(content, Style::new()),
+        Role::Ai => markdown::render(&in_the_screen(content), Style::new()),
         Role::User => markdown::plain(content, Style::new()),
     };
     let mut out = vec![Line::from(Span::styled(label, style))];
@@ -578,4 +593,32 @@ fn help(f: &mut Frame<'_>, app: &App, area: Rect) {
             .wrap(Wrap { trim: false }),
         r,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_closing_lines_say_ctrl_d_in_the_screen() {
+        let f = crate::coach::bank::followups();
+        for t in f
+            .after_close
+            .normal
+            .iter()
+            .chain(&f.after_close.challenging)
+        {
+            let shown = in_the_screen(t);
+            assert!(shown.contains("Ctrl+D"), "{shown}");
+            assert!(!shown.contains("prapp session complete"), "{shown}");
+        }
+        assert_eq!(
+            in_the_screen("That was my last question. Run `prapp session complete`."),
+            "That was my last question. Press Ctrl+D."
+        );
+        assert!(matches!(
+            in_the_screen("Hello"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 }
