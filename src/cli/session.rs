@@ -407,7 +407,7 @@ fn print_header(out: &mut impl Write, s: &Session) -> Result<()> {
             ),
         )?;
     }
-    field("turns", &format!("{} (3 needed to complete)", s.turn_count))?;
+    field("turns", &crate::domain::turns_label(s.turn_count, s.status))?;
     if let Some(e) = s.evaluation_summary {
         field("score", &format!("{:.1} / 10", e.overall_score))?;
     }

@@ -117,6 +117,17 @@ pub fn ensure_completable(status: SessionStatus, turns: usize) -> Result<(), Rul
     Ok(())
 }
 
+/// How a session's turns read in lists and status bars: "2 turns (3 needed)" until it can be
+/// completed, "4 turns ✓" when it can, "13 turns" once completed or archived.
+pub fn turns_label(turns: usize, status: SessionStatus) -> String {
+    let n = format!("{turns} turn{}", if turns == 1 { "" } else { "s" });
+    match status {
+        SessionStatus::Completed | SessionStatus::Archived => n,
+        _ if turns < MIN_TURNS_TO_COMPLETE => format!("{n} ({MIN_TURNS_TO_COMPLETE} needed)"),
+        _ => format!("{n} ✓"),
+    }
+}
+
 /// PATCH semantics: `setup → in_progress`, anything `→ archived`, and `archived →` the status it
 /// had before. Completion is not a PATCH: it goes through `complete`, which checks the turns.
 /// Returns the status to store; `previous` is what an archived session had before.
@@ -232,5 +243,25 @@ mod tests {
         );
         assert_eq!("Pitch".parse(), Ok(PreparationType::Pitch));
         assert_eq!("in-progress".parse(), Ok(SessionStatus::InProgress));
+    }
+}
+
+#[cfg(test)]
+mod turns_label_tests {
+    use super::*;
+
+    #[test]
+    fn turns_read_as_progress_then_as_a_count() {
+        assert_eq!(
+            turns_label(1, SessionStatus::InProgress),
+            "1 turn (3 needed)"
+        );
+        assert_eq!(
+            turns_label(2, SessionStatus::InProgress),
+            "2 turns (3 needed)"
+        );
+        assert_eq!(turns_label(4, SessionStatus::InProgress), "4 turns ✓");
+        assert_eq!(turns_label(13, SessionStatus::Completed), "13 turns");
+        assert_eq!(turns_label(5, SessionStatus::Archived), "5 turns");
     }
 }

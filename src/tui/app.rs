@@ -12,8 +12,7 @@ use uuid::Uuid;
 use super::strings as s;
 use crate::coach::bank;
 use crate::domain::{
-    Evaluation, MIN_TURNS_TO_COMPLETE, PreparationType, Role, Session, SessionSetup, SessionStatus,
-    TurnReply,
+    Evaluation, PreparationType, Role, Session, SessionSetup, SessionStatus, TurnReply,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -924,7 +923,7 @@ impl App {
 
     /// Status bar facts for the chat screen.
     pub fn turns_label(session: &Session) -> String {
-        format!("turns {}/{}", session.turn_count, MIN_TURNS_TO_COMPLETE)
+        crate::domain::turns_label(session.turn_count, session.status)
     }
 }
 
