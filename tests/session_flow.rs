@@ -360,3 +360,13 @@ fn quiet_new_prints_only_the_id_for_scripts() {
     assert_eq!(shown["preparation_type"], "pitch");
     assert_eq!(shown["transcript"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn counts_read_as_english() {
+    let env = Env::new();
+    let id = env.new_session(&["--type", "interview", "--no-chat"]);
+    let doctor = env.ok(&["doctor"]);
+    assert!(doctor.contains("1 session)"), "{doctor}");
+    let show = env.ok(&["session", "show", &id]);
+    assert!(show.contains("0 turns (3 needed)"), "{show}");
+}

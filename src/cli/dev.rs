@@ -102,8 +102,9 @@ pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
     ctx.store.save_evaluations(&evaluations)?;
     writeln!(
         output::stdout(),
-        "seeded {} sessions{}",
+        "seeded {} session{}{}",
         args.sessions,
+        if args.sessions == 1 { "" } else { "s" },
         if args.evaluated {
             ", all evaluated"
         } else {

@@ -112,9 +112,10 @@ pub fn doctor(ctx: &Ctx, args: DoctorArgs) -> Result<i32> {
             "database",
             Level::Ok,
             format!(
-                "{db} (schema {}, {} sessions)",
+                "{db} (schema {}, {} session{})",
                 crate::store::SCHEMA_VERSION,
-                page.total
+                page.total,
+                if page.total == 1 { "" } else { "s" }
             ),
         ),
         Err(e) => add("database", Level::Fail, format!("{db}: {e}")),

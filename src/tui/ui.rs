@@ -185,9 +185,10 @@ fn sessions(f: &mut Frame<'_>, app: &mut App, area: Rect) {
     } else {
         vec![Span::styled(
             format!(
-                " {} · {} sessions · coach: {}",
+                " {} · {} session{} · coach: {}",
                 s::APP,
                 visible.len(),
+                if visible.len() == 1 { "" } else { "s" },
                 app.coach_name
             ),
             DIM,
