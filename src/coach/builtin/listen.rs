@@ -236,7 +236,9 @@ pub fn needs(a: &AnswerAnalysis, expect: Expect) -> Vec<Move> {
         if !result {
             out.push(Move::StarResult);
         }
-        if !situation {
+        // A story with the person's own actions and a result has done the work: asking it to
+        // "set the scene" as well is nagging.
+        if !situation && !(own && result) {
             out.push(Move::StarSituation);
         }
     }
@@ -545,11 +547,22 @@ mod tests {
             );
             assert!(!needs(&a, expect).contains(&Move::StarSituation), "{story}");
         }
+        // Own actions and a result: the scene is not chased.
         let a = heard(
             "Tell me about a time you owned something that mattered.",
             "I built double-entry checks for the reconciliation service, and I wrote the runbook myself. The checks caught 2 million dollars of mismatches in the first year.",
         );
-        assert!(needs(&a, expect).contains(&Move::StarSituation));
+        assert!(!needs(&a, expect).contains(&Move::StarSituation));
+        // Without a result, the missing scene is asked for with it.
+        let a = heard(
+            "Tell me about a time you owned something that mattered.",
+            "I looked into the reconciliation service myself, and I talked to the finance team about the checks we could add to it.",
+        );
+        assert!(
+            needs(&a, expect).contains(&Move::StarSituation),
+            "{:?}",
+            needs(&a, expect)
+        );
     }
 
     #[test]
