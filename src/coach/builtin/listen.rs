@@ -238,7 +238,7 @@ pub fn needs(a: &AnswerAnalysis, expect: Expect) -> Vec<Move> {
         }
         // A story with the person's own actions and a result has done the work: asking it to
         // "set the scene" as well is nagging.
-        if !situation && !(own && result) {
+        if !(situation || own && result) {
             out.push(Move::StarSituation);
         }
     }
