@@ -66,6 +66,34 @@ async fn signup_errors() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["detail"][0]["type"], "json_invalid");
+
+    // Data after the JSON object (hardening, point 4): not one JSON value, so nothing is created.
+    for trailing in [
+        r#"{"email": "t@example.org", "password": "long enough"} this is not JSON"#,
+        r#"{"email": "t@example.org", "password": "long enough"}{"email": "u@example.org"}"#,
+    ] {
+        let r = s
+            .client
+            .post(s.url("/api/v1/auth/signup"))
+            .header("content-type", "application/json")
+            .body(trailing)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{trailing}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["detail"][0]["type"], "json_invalid", "{body}");
+    }
+    // Trailing whitespace is still one JSON value.
+    let r = s
+        .client
+        .post(s.url("/api/v1/auth/signup"))
+        .header("content-type", "application/json")
+        .body("{\"email\": \"t@example.org\", \"password\": \"long enough\"}\n  ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
     s.stop().await;
 }
 

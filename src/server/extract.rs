@@ -90,7 +90,8 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             },
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let de = &mut json;
     // Types shared with clients (a pushed session) cannot deny unknown fields themselves
     // without breaking older clients reading newer servers; the server refuses them here.
     let mut unknown = Vec::new();
@@ -134,6 +135,14 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let loc: Vec<&str> = loc.iter().map(String::as_str).collect();
         ApiError::validation(&loc, msg, kind)
     })?;
+    // `{…} this is not JSON` or a second object after the first: the body is not one JSON value.
+    if let Err(e) = json.end() {
+        return Err(ApiError::validation(
+            &["body"],
+            format!("unexpected data after the JSON object ({e})"),
+            "json_invalid",
+        ));
+    }
     match unknown.first() {
         None => Ok(parsed),
         Some(path) => {
