@@ -609,3 +609,57 @@ async fn bodies_must_be_json_objects() {
     }
     s.stop().await;
 }
+
+/// Hardening, point 1: thirty guesses at once — only as many passwords are checked as the limit
+/// allows (five), whatever the concurrency; the rest answer 429 before any check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_login_guesses_cannot_beat_the_limit() {
+    let s = TestServer::start().await;
+    s.signup("ada@example.org").await;
+    let guesses = (0..30).map(|i| {
+        let client = s.client.clone();
+        let url = s.url("/api/v1/auth/login");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"email": "ada@example.org", "password": format!("guess {i}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|st| **st == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|st| **st == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 25), "{statuses:?}");
+    s.stop().await;
+}
+
+/// Hardening, point 2: a stolen token doesn't give unlimited guesses of the current password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_password_guesses_are_limited() {
+    let s = TestServer::start().await;
+    let token = s.signup("ada@example.org").await;
+    let change = |current: &str| {
+        s.client
+            .post(s.url("/api/v1/users/change-password"))
+            .bearer_auth(&token)
+            .json(&json!({"current_password": current, "new_password": "another long one"}))
+            .send()
+    };
+    for i in 0..5 {
+        let r = change(&format!("guess {i}")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    }
+    let r = change("correct horse").await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    s.stop().await;
+}

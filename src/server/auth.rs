@@ -226,6 +226,56 @@ impl LoginLimiter {
             .max()
     }
 
+    /// Counts an attempt against every key before its password is checked, or says how long to
+    /// wait when a key has none left — in one step under the lock, so parallel guesses can never
+    /// all pass a check made before any of them is counted. A good password then clears its
+    /// account's key with [`succeed`](Self::succeed); a wrong one stays counted.
+    pub fn reserve(&self, keys: &[String]) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut wait = None;
+        for k in keys {
+            let Some(q) = map.get_mut(k) else { continue };
+            while q
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= self.limit.window)
+            {
+                q.pop_front();
+            }
+            if q.len() >= self.limit.max_failures
+                && let Some(oldest) = q.front()
+            {
+                let w = self
+                    .limit
+                    .window
+                    .saturating_sub(now.duration_since(*oldest));
+                wait = wait.max(Some(w.as_secs().max(1)));
+            }
+        }
+        if let Some(w) = wait {
+            return Err(w);
+        }
+        if map.len() > 10_000 {
+            let window = self.limit.window;
+            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        for k in keys {
+            map.entry(k.clone()).or_default().push_back(now);
+        }
+        Ok(())
+    }
+
+    /// Gives back the attempt [`reserve`](Self::reserve) counted for `keys`: a good password
+    /// costs its address nothing (one client logging in often is not guessing).
+    pub fn release(&self, keys: &[String]) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for k in keys {
+            if let Some(q) = map.get_mut(k) {
+                q.pop_back();
+            }
+        }
+    }
+
     pub fn fail(&self, keys: &[String]) {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
@@ -256,6 +306,26 @@ mod tests {
 
     fn keys() -> Vec<String> {
         vec!["email:ada@example.org".into(), "addr:127.0.0.1".into()]
+    }
+
+    #[test]
+    fn parallel_attempts_are_counted_before_any_password_is_checked() {
+        let limiter = std::sync::Arc::new(LoginLimiter::new(LoginLimit {
+            max_failures: 5,
+            window: Duration::from_secs(60),
+        }));
+        let passed = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..100 {
+                s.spawn(|| {
+                    if limiter.reserve(&keys()).is_ok() {
+                        passed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert_eq!(passed.into_inner(), 5, "only five passwords may be checked");
+        assert!(limiter.reserve(&keys()).is_err());
     }
 
     #[test]

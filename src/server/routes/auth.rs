@@ -109,9 +109,8 @@ pub async fn login(
     let email = domain::normalize_email(&req.email).unwrap_or_else(|_| req.email.clone());
     let email_key = format!("email:{email}");
     let keys = [email_key.clone(), format!("addr:{}", addr.ip())];
-    if let Some(wait) = state.limiter().check(&keys) {
-        return Err(ApiError::too_many(wait));
-    }
+    // Counted before the password is checked, so parallel guesses can't all get through.
+    state.limiter().reserve(&keys).map_err(ApiError::too_many)?;
     let lookup = email.clone();
     let creds = state
         .run(move |store| Ok(Accounts::new(store).credentials_by_email(&lookup)?))
@@ -124,10 +123,10 @@ pub async fn login(
     match user {
         Some(user) if ok => {
             state.limiter().succeed(&email_key);
+            state.limiter().release(&keys[1..]);
             Ok(Json(token_for(&state, user).await?))
         }
         _ => {
-            state.limiter().fail(&keys);
             tracing::info!(client = %addr.ip(), "failed login");
             Err(ApiError::unauthorized(BAD_LOGIN))
         }

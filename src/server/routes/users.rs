@@ -1,7 +1,9 @@
 //! `/api/v1/users`: profile, account summary, change password.
 
 use axum::Json;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer};
 
@@ -128,14 +130,21 @@ pub async fn account(
         (status = 401, headers(("WWW-Authenticate" = String, description = "Bearer")), body = ErrorBody),
         (status = 413, body = ErrorBody),
         (status = 422, description = "Weak new password or malformed body", body = ValidationErrorBody),
+        (status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")), description = "Too many wrong current passwords for this account or address; see Retry-After", body = ErrorBody),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     auth: AuthUser,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<(StatusCode, Json<MessageResponse>)> {
     domain::validate_password("new_password", &req.new_password).map_err(crate::Error::from)?;
     let user_id = auth.user.user_id;
+    // A stolen token must not allow unlimited guesses of the current password: the same limit
+    // as a login, per account and per address.
+    let account_key = format!("user:{user_id}");
+    let keys = [account_key.clone(), format!("addr:{}", addr.ip())];
+    state.limiter().reserve(&keys).map_err(ApiError::too_many)?;
     let current = state
         .run(move |store| Ok(Accounts::new(store).credentials_by_id(user_id)?))
         .await?
@@ -146,6 +155,8 @@ pub async fn change_password(
             "the current password is not correct",
         ));
     }
+    state.limiter().succeed(&account_key);
+    state.limiter().release(&keys[1..]);
     let hash = state.hash(req.new_password).await?;
     let keep = auth.jti;
     let revoked = state
