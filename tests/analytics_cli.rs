@@ -445,6 +445,10 @@ fn drill_starts_a_session_on_the_weakest_or_named_dimension() {
         "--json",
     ]);
     assert_eq!(named["meeting_subtype"], "drill-engagement");
+    // Lists show it as people read it (paper cuts, point 16), the JSON keeps the stored value.
+    let list = env.ok(&["session", "list"]);
+    assert!(list.contains("drill · engagement"), "{list}");
+    assert!(!list.contains("drill-engagement"), "{list}");
     assert_eq!(named["preparation_type"], "sales");
     assert_eq!(named["status"], "in_progress");
     let opening = named["transcript"][0]["content"].as_str().unwrap();

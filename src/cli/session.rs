@@ -208,7 +208,7 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
                     vec![
                         practice.short_id(s.session_id),
                         s.preparation_type.to_string(),
-                        s.meeting_subtype.clone().unwrap_or_default(),
+                        crate::domain::subtype_label(s.meeting_subtype.as_deref()),
                         status_cell(s.status),
                         s.turn_count.to_string(),
                         s.evaluation_summary

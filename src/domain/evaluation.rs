@@ -36,6 +36,26 @@ impl Dimension {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// The short name `--dimension` also accepts: "clarity", "relevance", "engagement".
+    pub fn short(self) -> &'static str {
+        self.as_str().split('_').next().unwrap_or(self.as_str())
+    }
+}
+
+/// A session's subtype as people read it in lists: a drill's internal name
+/// (`drill-clarity_structure`) reads "drill · clarity"; any other subtype as the user gave it.
+pub fn subtype_label(subtype: Option<&str>) -> String {
+    match subtype {
+        Some(s) => match s
+            .strip_prefix("drill-")
+            .and_then(|d| d.parse::<Dimension>().ok())
+        {
+            Some(d) => format!("drill · {}", d.short()),
+            None => s.to_string(),
+        },
+        None => String::new(),
+    }
 }
 
 impl FromStr for Dimension {
@@ -249,5 +269,25 @@ impl Evaluation {
             created_at: super::now(),
             answers: a.answers,
         }
+    }
+}
+
+#[cfg(test)]
+mod subtype_label_tests {
+    use super::*;
+
+    #[test]
+    fn drills_read_as_drills() {
+        assert_eq!(
+            subtype_label(Some("drill-clarity_structure")),
+            "drill · clarity"
+        );
+        assert_eq!(
+            subtype_label(Some("drill-engagement")),
+            "drill · engagement"
+        );
+        assert_eq!(subtype_label(Some("behavioral")), "behavioral");
+        assert_eq!(subtype_label(Some("drill-nonsense")), "drill-nonsense");
+        assert_eq!(subtype_label(None), "");
     }
 }

@@ -143,7 +143,7 @@ fn sessions(f: &mut Frame<'_>, app: &mut App, area: Rect) {
                 };
                 Row::new(vec![
                     Line::from(x.preparation_type.as_str()),
-                    Line::from(x.meeting_subtype.clone().unwrap_or_default()),
+                    Line::from(crate::domain::subtype_label(x.meeting_subtype.as_deref())),
                     Line::from(status),
                     Line::from(x.turn_count.to_string()),
                     Line::from(score),
