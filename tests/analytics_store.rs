@@ -363,7 +363,7 @@ fn improvements_merge_recurring_weaknesses_with_the_latest_evaluation() {
         "Work on confidence_delivery."
     );
     assert_eq!(imp.practice_suggestions[0], "Practise.");
-    assert!(imp.practice_suggestions[1].contains("prapp drill --dimension confidence_delivery"));
+    assert!(imp.practice_suggestions[1].contains("prapp drill --dimension confidence`"));
 }
 
 #[test]

@@ -299,7 +299,7 @@ pub fn improvements(
         practice_suggestions.push(format!(
             "Run a drill on {}: `prapp drill --dimension {}`.",
             top.dimension.label().to_lowercase(),
-            top.dimension
+            top.dimension.short()
         ));
     }
     Improvements {
@@ -596,7 +596,7 @@ mod tests {
             imp.practice_suggestions,
             [
                 "End every answer with a question back.",
-                "Run a drill on confidence & delivery: `prapp drill --dimension confidence_delivery`."
+                "Run a drill on confidence & delivery: `prapp drill --dimension confidence`."
             ]
         );
         let none = improvements(&counts, None, |_| String::new());

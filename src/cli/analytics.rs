@@ -549,7 +549,7 @@ fn render_improvements(out: &mut impl Write, imp: &analytics::Improvements) -> s
             "     {}",
             paint(
                 DIM,
-                format!("drill: prapp drill --dimension {}", item.dimension)
+                format!("drill: prapp drill --dimension {}", item.dimension.short())
             )
         )?;
     }
