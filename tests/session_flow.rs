@@ -370,3 +370,44 @@ fn counts_read_as_english() {
     let show = env.ok(&["session", "show", &id]);
     assert!(show.contains("0 turns (3 needed)"), "{show}");
 }
+
+#[test]
+fn a_tone_that_changes_nothing_is_kept_with_a_note() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "session",
+            "new",
+            "--type",
+            "interview",
+            "--tone",
+            "angry",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("tone \"angry\" is kept"), "{stderr}");
+    let session: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(session["tone"], "angry");
+    for known in ["friendly", "Formal", "challenging", "supportive and warm"] {
+        let out = env
+            .cmd()
+            .args([
+                "session",
+                "new",
+                "--type",
+                "interview",
+                "--tone",
+                known,
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("is kept"), "{known}: {stderr}");
+    }
+}

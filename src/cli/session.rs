@@ -82,7 +82,8 @@ pub struct NewArgs {
     /// What the session is about, woven into the coach's questions
     #[arg(short = 'a', long)]
     pub agenda: Option<String>,
-    /// How the coach should come across: friendly, formal, challenging…
+    /// The register you rehearse: formal, friendly, assertive or challenging, persuasive,
+    /// supportive (these change the coach and the judge; any other is kept but changes nothing)
     #[arg(long)]
     pub tone: Option<String>,
     /// Role or CV context, as text
@@ -155,6 +156,14 @@ pub fn run(ctx: &Ctx, cmd: SessionCmd) -> Result<i32> {
     match cmd {
         SessionCmd::New(args) => {
             let role_context = role_context(&args)?;
+            if let Some(t) = args.tone.as_deref().filter(|t| !t.trim().is_empty())
+                && !crate::eval::heuristic::features::known_tone(t)
+            {
+                writeln!(
+                    output::hints(),
+                    "note: tone \"{t}\" is kept, but only formal, friendly, assertive (challenging), persuasive and supportive change how the coach and the judge behave"
+                )?;
+            }
             let setup = SessionSetup {
                 preparation_type: Some(args.preparation_type.parse().map_err(Error::from)?),
                 meeting_subtype: args.subtype,

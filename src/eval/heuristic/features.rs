@@ -84,6 +84,12 @@ pub enum Register {
     Neutral,
 }
 
+/// Whether a tone changes how the coach and the judge behave: one of the registers above, or a
+/// challenging one. Any other ("angry") is kept as the user wrote it but changes nothing.
+pub fn known_tone(tone: &str) -> bool {
+    register(Some(tone)) != Register::Neutral || crate::coach::builtin::is_challenging(Some(tone))
+}
+
 pub fn register(tone: Option<&str>) -> Register {
     let t = tone.unwrap_or_default().to_lowercase();
     let any = |keys: &[&str]| keys.iter().any(|k| t.contains(k));
