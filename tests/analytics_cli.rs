@@ -650,3 +650,45 @@ fn export_a_session_as_markdown_or_json() {
         Some(2)
     );
 }
+
+/// Paper cuts, point 3: `prapp demo` fills a throwaway store with a recent history that the
+/// analytics commands read, and never touches the user's; `dev seed` refuses a store that holds
+/// the user's sessions.
+#[test]
+fn the_demo_is_a_throwaway_store_and_seeding_refuses_real_sessions() {
+    let env = Env::new();
+    let mine = env.new_session(&["--type", "interview"]);
+    let dir = env.path("demo");
+    let out = env.ok(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(
+        out.contains("36 evaluated sessions over the last 60 days"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "prapp --data-dir {} analytics trends",
+            dir.display()
+        )),
+        "{out}"
+    );
+    let demo = dir.to_str().unwrap();
+    let trends = env.json(&["--data-dir", demo, "analytics", "trends", "--json"]);
+    assert_eq!(trends["total_sessions"], 36, "{trends:#}");
+    assert!(
+        trends["improvement_velocity"].as_f64().unwrap() > 0.0,
+        "{trends:#}"
+    );
+    // The user's own store still holds only their session.
+    let list = env.json(&["session", "list", "--json"]);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["sessions"][0]["session_id"], mine.as_str());
+    // A demo dir that is not empty is refused; so is seeding the user's store.
+    let e = env.fails(&["demo", "--dir", demo], 2);
+    assert!(e.contains("already holds sessions"), "{e}");
+    let e = env.fails(&["dev", "seed", "--sessions", "3"], 2);
+    assert!(
+        e.contains("already holds 1 session") && e.contains("prapp demo"),
+        "{e}"
+    );
+    env.ok(&["dev", "seed", "--sessions", "3", "--force"]);
+}

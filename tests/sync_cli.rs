@@ -348,7 +348,7 @@ fn a_second_sync_transfers_nothing_and_changes_nothing() {
     let server = Server::start(&[]);
     let a = Env::new();
     practise(&a);
-    a.ok(&["dev", "seed", "--sessions", "30"]);
+    a.ok(&["dev", "seed", "--sessions", "30", "--force"]);
     signup(&a, &server.url, "ada@example.org");
     let first = sync(&a);
     assert_eq!(first["pushed"], 31, "{first}");

@@ -37,11 +37,119 @@ pub struct SeedArgs {
     /// Spread the sessions evenly over the last N days (default: one a minute, from a year ago)
     #[arg(long, value_name = "N")]
     pub span_days: Option<u32>,
+    /// Seed a store that already holds sessions (yours: seeded sessions mix with them for good)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to put the demo store (default: a new folder in the system's temp dir)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
     let DevCmd::Seed(args) = cmd;
-    let user = ctx.store.local_user()?;
+    let held = ctx
+        .practice()?
+        .list(&crate::store::ListFilter {
+            page_size: Some(1),
+            ..Default::default()
+        })?
+        .total;
+    if held > 0 && !args.force {
+        return Err(crate::Error::Input(format!(
+            "{} already holds {held} session{} — seeding would mix synthetic sessions into them for good; use `prapp demo` for a throwaway store, or --force",
+            ctx.store.path().display(),
+            if held == 1 { "" } else { "s" }
+        ))
+        .into());
+    }
+    seed(&ctx.store, &args)?;
+    writeln!(
+        output::stdout(),
+        "seeded {} session{}{}",
+        args.sessions,
+        if args.sessions == 1 { "" } else { "s" },
+        if args.evaluated {
+            ", all evaluated"
+        } else {
+            ""
+        }
+    )?;
+    Ok(0)
+}
+
+/// `prapp demo`: a throwaway store with a realistic history — three dozen evaluated sessions over
+/// the last 60 days, improving, with drills — and the commands to explore it. The user's own
+/// store is never touched.
+pub fn demo(args: DemoArgs) -> Result<i32> {
+    let dir = match args.dir {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!(
+            "prapp-demo-{}",
+            &Uuid::now_v7().simple().to_string()[..12]
+        )),
+    };
+    let store = crate::store::Store::open(&dir)?;
+    let held = store
+        .list_sessions(
+            store.local_user()?.user_id,
+            &crate::store::ListFilter {
+                page_size: Some(1),
+                ..Default::default()
+            },
+        )?
+        .total;
+    if held > 0 {
+        return Err(crate::Error::Input(format!(
+            "{} already holds sessions — give `prapp demo --dir` an empty or new folder",
+            dir.display()
+        ))
+        .into());
+    }
+    seed(
+        &store,
+        &SeedArgs {
+            sessions: 36,
+            turns: 4,
+            evaluated: true,
+            span_days: Some(60),
+            force: false,
+        },
+    )?;
+    let d = dir.display();
+    let mut out = output::stdout();
+    writeln!(
+        out,
+        "A demo store with 36 evaluated sessions over the last 60 days is in {d}"
+    )?;
+    writeln!(out, "Your own sessions are untouched. Try:")?;
+    for cmd in [
+        "analytics trends",
+        "analytics improvements",
+        "session list",
+        "analytics chart --out progress.svg",
+    ] {
+        writeln!(out, "  prapp --data-dir {d} {cmd}")?;
+    }
+    writeln!(out, "Remove it when done: rm -r {d}")?;
+    Ok(0)
+}
+
+/// Agendas a seeded session reads as, by type.
+const AGENDAS: [&str; 6] = [
+    "Senior backend role at a fintech",
+    "Quarterly update on the billing migration",
+    "Seed round for a construction marketplace",
+    "Discovery call with a logistics prospect",
+    "Conference talk on observability",
+    "Asking for a bigger project",
+];
+
+fn seed(store: &crate::store::Store, args: &SeedArgs) -> Result<()> {
+    let user = store.local_user()?;
     let now = domain::now();
     let (start, step) = match args.span_days {
         Some(days) => {
@@ -71,7 +179,7 @@ pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
             user_id: user.user_id,
             preparation_type: t,
             meeting_subtype: drill.then(|| "drill-engagement".to_string()),
-            agenda: Some(format!("Seeded session {i}")),
+            agenda: Some(AGENDAS[i % AGENDAS.len()].to_string()),
             tone: None,
             role_context: None,
             status: if args.evaluated || i % 3 == 0 {
@@ -92,26 +200,15 @@ pub fn run(ctx: &Ctx, cmd: DevCmd) -> Result<i32> {
         batch.push(session);
         // One transaction per thousand sessions, and one for their evaluations.
         if batch.len() == 1000 {
-            ctx.store.insert_sessions(&batch)?;
-            ctx.store.save_evaluations(&evaluations)?;
+            store.insert_sessions(&batch)?;
+            store.save_evaluations(&evaluations)?;
             batch.clear();
             evaluations.clear();
         }
     }
-    ctx.store.insert_sessions(&batch)?;
-    ctx.store.save_evaluations(&evaluations)?;
-    writeln!(
-        output::stdout(),
-        "seeded {} session{}{}",
-        args.sessions,
-        if args.sessions == 1 { "" } else { "s" },
-        if args.evaluated {
-            ", all evaluated"
-        } else {
-            ""
-        }
-    )?;
-    Ok(0)
+    store.insert_sessions(&batch)?;
+    store.save_evaluations(&evaluations)?;
+    Ok(())
 }
 
 /// A deterministic number in -1.0..=1.0 for session `i` and dimension `d` (splitmix64).

@@ -160,6 +160,11 @@ pub enum Command {
     /// Push this machine's changed sessions to the server and pull the others' (after `prapp remote login`)
     #[command(after_help = remote::SYNC_AFTER_HELP)]
     Sync(remote::SyncArgs),
+    /// A throwaway store with a realistic history to explore analytics and charts (yours is untouched)
+    #[command(
+        after_help = "Example:\n  prapp demo\n  prapp --data-dir /tmp/prapp-demo-… analytics trends"
+    )]
+    Demo(dev::DemoArgs),
     /// Developer tools (seeding data for benchmarks)
     #[command(hide = true, subcommand)]
     Dev(dev::DevCmd),
@@ -277,6 +282,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Man(args) => return shell::man(args),
         Command::Config(cmd) => return config::run(&paths, &flags, cmd),
         Command::Model(cmd) => return model::run(&paths, cmd),
+        // Never opens the user's store.
+        Command::Demo(args) => return dev::demo(args),
         other => other,
     };
     let ctx = match (Ctx::open(paths.clone(), &flags), command) {
@@ -312,7 +319,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Account(args) => profile::account(&ctx, args),
         Command::Remote(cmd) => remote::run(&ctx, cmd),
         Command::Sync(args) => remote::sync(&ctx, args),
-        Command::Completions(_) | Command::Man(_) | Command::Config(_) | Command::Model(_) => Ok(0),
+        Command::Completions(_)
+        | Command::Man(_)
+        | Command::Config(_)
+        | Command::Model(_)
+        | Command::Demo(_) => Ok(0),
     }
 }
 
