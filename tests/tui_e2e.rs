@@ -350,7 +350,7 @@ fn esc_cancels_a_stalled_model_reply_in_a_real_terminal() {
     tmux.wait_for("We route parcels");
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["Escape"]);
-    tmux.wait_for("press r to ask again");
+    tmux.wait_for("to ask again");
 
     fake.push(fake_openai::Reply::stream(&["How many ", "couriers pay?"]));
     tmux.keys(&["r"]);

@@ -1078,6 +1078,34 @@ mod tests {
     }
 
     #[test]
+    fn after_a_cancel_r_is_a_letter_once_the_user_types() {
+        let mut app = in_chat();
+        type_text(&mut app, "An answer.");
+        app.handle(key(KeyCode::Enter));
+        app.handle(key(KeyCode::Esc));
+        app.handle(Event::ReplyFailed {
+            message: "cancelled".into(),
+            cancelled: true,
+        });
+        assert!(app.info.as_deref().unwrap().contains("empty answer box"));
+        app.handle(Event::Opened {
+            session: session(vec![msg(Role::Ai, "Q?"), msg(Role::User, "An answer.")]),
+            draft: None,
+        });
+        // Once the box holds text, r is a letter ("are", "really" typed after "A "), not a retry.
+        type_text(&mut app, "A");
+        assert!(app.handle(key(KeyCode::Char('r'))).is_empty());
+        type_text(&mut app, "e really");
+        assert_eq!(app.chat.as_ref().unwrap().text(), "Are really");
+        // With the box empty again, r asks again, as the status bar says.
+        app.chat.as_mut().unwrap().set_text("");
+        assert_eq!(
+            app.handle(key(KeyCode::Char('r'))),
+            [Effect::Retry(Uuid::from_u128(42))]
+        );
+    }
+
+    #[test]
     fn a_failed_send_reports_in_the_status_bar() {
         let mut app = in_chat();
         type_text(&mut app, "An answer.");
