@@ -692,3 +692,30 @@ fn the_demo_is_a_throwaway_store_and_seeding_refuses_real_sessions() {
     );
     env.ok(&["dev", "seed", "--sessions", "3", "--force"]);
 }
+
+/// Paper cuts, point 11: counts over a thousand are grouped everywhere ("named in 1,557
+/// evaluations" beside "2,000 sessions"), not only in some lines.
+#[test]
+fn large_counts_are_grouped_in_every_line() {
+    let env = seeded(2000);
+    let out = env.ok(&["analytics", "improvements"]);
+    let named: Vec<&str> = out.lines().filter(|l| l.contains("named in")).collect();
+    assert!(!named.is_empty(), "{out}");
+    for l in named {
+        let n: String = l
+            .split("named in ")
+            .nth(1)
+            .unwrap_or_default()
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let digits = n.chars().filter(char::is_ascii_digit).count();
+        assert!(digits < 4 || n.contains(','), "ungrouped {n} in {l}");
+    }
+    assert!(
+        out.lines()
+            .any(|l| l.contains("named in") && l.contains(',')),
+        "no count over a thousand to check: {out}"
+    );
+}

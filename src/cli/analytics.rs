@@ -538,7 +538,7 @@ fn render_improvements(out: &mut impl Write, imp: &analytics::Improvements) -> s
                 format!(
                     "latest {:.1} · named in {} evaluation{}",
                     item.latest_score,
-                    item.occurrences,
+                    count(item.occurrences),
                     plural(item.occurrences)
                 )
             )
